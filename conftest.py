@@ -1,0 +1,108 @@
+"""Shared test setup: named personas, one per role, and a person in the custody of one prison."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from resoc.access.context import Acting, acting_for
+from resoc.access.models import Membership, User
+from resoc.access.roles import Role
+from resoc.organizations.models import Organization, OrganizationType
+from resoc.people.models import Consent, Person, Relationship
+
+PERSONA_MEMBERSHIPS: dict[str, tuple[str, Role]] = {
+    "prison_officer": ("jelgavas-cietums", Role.RESOCIALIZATION_OFFICER),
+    "other_prison_officer": ("jekabpils-cietums", Role.RESOCIALIZATION_OFFICER),
+    "facilitator": ("jelgavas-cietums", Role.PROGRAMME_FACILITATOR),
+    "probation_officer": ("vpd-zemgale", Role.PROBATION_OFFICER),
+    "career_consultant": ("nva-jelgava", Role.CAREER_CONSULTANT),
+    "social_worker": ("jelgava-social", Role.SOCIAL_WORKER),
+    "ngo_coordinator": ("test-ngo", Role.NGO_COORDINATOR),
+    "mentor": ("test-ngo", Role.VOLUNTEER),
+    "other_mentor": ("test-ngo", Role.VOLUNTEER),
+    "analyst": ("tm", Role.ANALYST),
+    "project_manager": ("tm", Role.PROJECT_MANAGER),
+    "system_admin": ("tm", Role.SYSTEM_ADMIN),
+    "org_admin": ("jelgavas-cietums", Role.ORG_ADMIN),
+    "auditor": ("tm", Role.AUDITOR),
+}
+
+
+@dataclass
+class World:
+    users: dict[str, User]
+    person: Person
+    ngo: Organization
+
+    def acting(self, persona: str) -> Acting:
+        return acting_for(self.users[persona])
+
+    def client(self, persona: str) -> Client:
+        client = Client()
+        client.force_login(self.users[persona])
+        return client
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    """Personas and Jānis Bērziņš, in custody of Jelgava prison."""
+    ngo = Organization.objects.create(
+        code="test-ngo", name="Resocializācijas centrs “Ceļš”", type=OrganizationType.NGO
+    )
+    Organization.objects.create(
+        code="jelgava-social", name="Jelgavas sociālais dienests", type=OrganizationType.SOCIAL_SERVICE
+    )
+    users = {}
+    for persona, (org_code, role) in PERSONA_MEMBERSHIPS.items():
+        user = User.objects.create_user(
+            username=persona, password="a-long-test-password-1", first_name=persona
+        )
+        Membership.objects.create(user=user, organization=Organization.objects.get(code=org_code), role=role)
+        users[persona] = user
+    person = Person.objects.create(
+        given_names="Jānis",
+        family_name="Bērziņš",
+        personal_code="010180-10018",
+        date_of_birth=dt.date(1980, 1, 1),
+        sex="male",
+    )
+    Relationship.objects.create(
+        person=person,
+        organization=Organization.objects.get(code="jelgavas-cietums"),
+        kind="custody",
+        starts_on=timezone.localdate() - dt.timedelta(days=100),
+    )
+    return World(users=users, person=person, ngo=ngo)
+
+
+def add_relationship(person: Person, org_code: str, kind: str, **kwargs: Any) -> Relationship:
+    return Relationship.objects.create(
+        person=person,
+        organization=Organization.objects.get(code=org_code),
+        kind=kind,
+        starts_on=kwargs.pop("starts_on", timezone.localdate() - dt.timedelta(days=10)),
+        **kwargs,
+    )
+
+
+def add_consent(person: Person, organization: Organization, categories: list[str], **kwargs: Any) -> Consent:
+    return Consent.objects.create(
+        person=person,
+        organization=organization,
+        categories=Consent.encode_categories(categories),
+        purpose="Atbalsts pēc atbrīvošanas",
+        given_on=timezone.localdate(),
+        **kwargs,
+    )
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings) -> None:  # type: ignore[no-untyped-def]
+    # PBKDF2's deliberate slowness protects real passwords; tests create dozens of users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,215 @@
+"""The one place that decides who may see which part of a person's data.
+
+A decision depends on three things:
+
+* the **role** of the membership the user acts through: which data categories it may ever read;
+* the person's **relationship** to the membership's organization (or an organization below it):
+  in its custody, supervised by it, referred to it, being prepared for release into it, or matched
+  to the user as a mentor. Each relationship kind names the roles it opens the file to;
+* for NGO staff and volunteers, the person's **consent** to share that category with the
+  organization (or with the mentor), which can be withdrawn at any time.
+
+Features register their data categories and relationship kinds here instead of writing checks of
+their own. A system administrator manages users and organizations but reads no case file by that role.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from resoc.access.context import Acting
+from resoc.access.roles import Role
+from resoc.people.models import Consent, Person, PersonQuerySet, Relationship
+
+
+@dataclass(frozen=True)
+class DataCategory:
+    key: str
+    label: str | Promise
+    # Special categories of GDPR Art. 9–10 (convictions, health): roles listed in
+    # PURPOSE_REQUIRED_ROLES must state why before they read them.
+    sensitive: bool = False
+
+
+@dataclass(frozen=True)
+class RelationKind:
+    key: str
+    label: str | Promise
+    roles: frozenset[str]
+    # Mentoring binds the person to one user, not to the user's whole organization.
+    per_user: bool = False
+
+
+_CATEGORIES: dict[str, DataCategory] = {}
+_RELATIONS: dict[str, RelationKind] = {}
+
+
+def register_category(category: DataCategory) -> DataCategory:
+    _CATEGORIES[category.key] = category
+    return category
+
+
+def register_relation(kind: RelationKind) -> RelationKind:
+    _RELATIONS[kind.key] = kind
+    return kind
+
+
+def categories() -> list[DataCategory]:
+    return list(_CATEGORIES.values())
+
+
+def category(key: str) -> DataCategory:
+    return _CATEGORIES[key]
+
+
+def relation_kinds() -> list[RelationKind]:
+    return list(_RELATIONS.values())
+
+
+IDENTITY = register_category(DataCategory("identity", _("Identity and contacts")))
+SENTENCE = register_category(DataCategory("sentence", _("Sentence and offence"), sensitive=True))
+ASSESSMENT = register_category(DataCategory("assessment", _("Risk and needs assessment"), sensitive=True))
+HEALTH = register_category(DataCategory("health", _("Health and addiction"), sensitive=True))
+EDUCATION_EMPLOYMENT = register_category(DataCategory("education_employment", _("Education and employment")))
+FAMILY = register_category(DataCategory("family", _("Family")))
+CASE_NOTES = register_category(DataCategory("case_notes", _("Case notes")))
+
+R = Role
+CUSTODY = register_relation(
+    RelationKind("custody", _("In custody"), frozenset({R.RESOCIALIZATION_OFFICER, R.PROGRAMME_FACILITATOR}))
+)
+SUPERVISION = register_relation(
+    RelationKind(
+        "supervision", _("Under supervision"), frozenset({R.PROBATION_OFFICER, R.PROGRAMME_FACILITATOR})
+    )
+)
+RELEASE_PREPARATION = register_relation(
+    RelationKind(
+        "release_preparation",
+        _("Preparing release into the area"),
+        frozenset({R.PROBATION_OFFICER, R.SOCIAL_WORKER, R.CAREER_CONSULTANT}),
+    )
+)
+REFERRAL = register_relation(
+    RelationKind(
+        "referral",
+        _("Referred"),
+        frozenset({R.CAREER_CONSULTANT, R.SOCIAL_WORKER, R.NGO_COORDINATOR, R.PROGRAMME_FACILITATOR}),
+    )
+)
+CLIENT = register_relation(
+    RelationKind("client", _("Client"), frozenset({R.CAREER_CONSULTANT, R.SOCIAL_WORKER, R.NGO_COORDINATOR}))
+)
+MENTORING = register_relation(RelationKind("mentoring", _("Mentee"), frozenset({R.VOLUNTEER}), per_user=True))
+
+_ALL = frozenset(_CATEGORIES)
+ROLE_CATEGORIES: dict[str, frozenset[str]] = {
+    R.RESOCIALIZATION_OFFICER: _ALL,
+    R.PROBATION_OFFICER: _ALL,
+    R.PROGRAMME_FACILITATOR: frozenset({"identity", "education_employment", "assessment"}),
+    R.CAREER_CONSULTANT: frozenset({"identity", "education_employment"}),
+    R.SOCIAL_WORKER: frozenset({"identity", "family", "education_employment", "health"}),
+    R.NGO_COORDINATOR: frozenset({"identity", "family", "education_employment", "health"}),
+    R.VOLUNTEER: frozenset({"identity", "family", "education_employment"}),
+}
+CONSENT_ROLES = frozenset({R.NGO_COORDINATOR, R.VOLUNTEER})
+PURPOSE_REQUIRED_ROLES = frozenset(
+    {R.PROGRAMME_FACILITATOR, R.SOCIAL_WORKER, R.NGO_COORDINATOR, R.CAREER_CONSULTANT}
+)
+# Roles that may create person records and correct their identity data.
+REGISTRAR_ROLES = frozenset({R.RESOCIALIZATION_OFFICER, R.PROBATION_OFFICER})
+# Roles that may merge two records of the same person.
+MERGE_ROLES = frozenset({R.RESOCIALIZATION_OFFICER, R.PROBATION_OFFICER})
+
+
+class Reason(StrEnum):
+    ALLOWED = "allowed"
+    NO_MEMBERSHIP = "no_membership"
+    ROLE = "role_has_no_access_to_category"
+    RELATIONSHIP = "no_current_relationship"
+    CONSENT = "no_consent"
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    reason: Reason
+    needs_purpose: bool = False
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _relationship_filter(acting: Acting, on: dt.date) -> Q:
+    kinds = [k for k in _RELATIONS.values() if acting.role in k.roles]
+    per_org = [k.key for k in kinds if not k.per_user]
+    per_user = [k.key for k in kinds if k.per_user]
+    active = Q(starts_on__lte=on) & (Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+    scope = Q(organization_id__in=acting.scope_organization_ids)
+    return active & scope & (Q(kind__in=per_org) | Q(kind__in=per_user, mentor_id=acting.user.pk))
+
+
+def _consent_filter(acting: Acting, category_key: str) -> Q:
+    scope = Q(organization_id__in=acting.scope_organization_ids, withdrawn_at__isnull=True)
+    if acting.role == Role.VOLUNTEER:
+        scope &= Q(mentor_id=acting.user.pk)
+    return scope & Q(categories__contains=f" {category_key} ")
+
+
+def can_read(acting: Acting, person: Person, category_key: str, *, on: dt.date | None = None) -> Decision:
+    """May ``acting`` read ``category_key`` of ``person``? Purpose is reported, not enforced, here."""
+    if acting.membership is None:
+        return Decision(False, Reason.NO_MEMBERSHIP)
+    if category_key not in ROLE_CATEGORIES.get(acting.role, frozenset()):
+        return Decision(False, Reason.ROLE)
+    on = on or _today()
+    if not Relationship.objects.filter(_relationship_filter(acting, on), person=person).exists():
+        return Decision(False, Reason.RELATIONSHIP)
+    if (
+        acting.role in CONSENT_ROLES
+        and not Consent.objects.filter(_consent_filter(acting, category_key), person=person).exists()
+    ):
+        return Decision(False, Reason.CONSENT)
+    needs_purpose = category(category_key).sensitive and acting.role in PURPOSE_REQUIRED_ROLES
+    return Decision(True, Reason.ALLOWED, needs_purpose=needs_purpose)
+
+
+def readable_categories(acting: Acting, person: Person) -> dict[str, Decision]:
+    return {c.key: can_read(acting, person, c.key) for c in categories()}
+
+
+def can_register_persons(acting: Acting) -> bool:
+    return acting.role in REGISTRAR_ROLES
+
+
+def can_update(acting: Acting, person: Person) -> bool:
+    """Identity data may be corrected by the registrar roles of an organization that holds the person."""
+    return acting.role in REGISTRAR_ROLES and bool(can_read(acting, person, IDENTITY.key))
+
+
+def can_merge(acting: Acting) -> bool:
+    return acting.role in MERGE_ROLES
+
+
+def visible_persons(acting: Acting, *, on: dt.date | None = None) -> PersonQuerySet:
+    """Current person records whose identity ``acting`` may read: the base of every list and search."""
+    if acting.membership is None or IDENTITY.key not in ROLE_CATEGORIES.get(acting.role, frozenset()):
+        return Person.objects.none()
+    on = on or _today()
+    related = Relationship.objects.filter(_relationship_filter(acting, on), person_id=OuterRef("pk"))
+    persons = Person.objects.current().filter(Exists(related))
+    if acting.role in CONSENT_ROLES:
+        consented = Consent.objects.filter(_consent_filter(acting, IDENTITY.key), person_id=OuterRef("pk"))
+        persons = persons.filter(Exists(consented))
+    return persons

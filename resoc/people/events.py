@@ -1,0 +1,50 @@
+"""Typed constructors for the person timeline (one table, one small function per event type)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from resoc.access.context import Acting
+from resoc.people.models import Person, PersonEvent
+
+EVENT_LABELS = {
+    "person_registered": _("Registered in Resoc"),
+    "person_updated": _("Identity data changed"),
+    "person_merged": _("Duplicate record merged into this one"),
+}
+
+
+def _event(
+    *, person: Person, type: str, category: str, acting: Acting | None, **parameters: Any
+) -> PersonEvent:
+    return PersonEvent.objects.create(
+        person=person,
+        type=type,
+        category=category,
+        parameters=parameters,
+        actor=acting.user if acting else None,
+        organization_id=acting.organization_id if acting else None,
+    )
+
+
+def person_registered_event(*, person: Person, acting: Acting | None) -> PersonEvent:
+    return _event(person=person, type="person_registered", category="identity", acting=acting)
+
+
+def person_updated_event(*, person: Person, acting: Acting, fields: Iterable[str]) -> PersonEvent:
+    return _event(
+        person=person, type="person_updated", category="identity", acting=acting, fields=sorted(fields)
+    )
+
+
+def person_merged_event(*, person: Person, merged: Person, acting: Acting) -> PersonEvent:
+    return _event(
+        person=person,
+        type="person_merged",
+        category="identity",
+        acting=acting,
+        merged_public_id=str(merged.public_id),
+    )

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from resoc.api.urls import api
+from resoc.web import views as web_views
+
+handler500 = "resoc.web.views.server_error"
+
+urlpatterns = [
+    path("", include("resoc.web.urls")),
+    path("", include("resoc.access.urls")),
+    path("people/", include("resoc.people.urls")),
+    path("audit/", include("resoc.audit.urls")),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("health/", web_views.health, name="health"),
+    path("admin/", admin.site.urls),
+]

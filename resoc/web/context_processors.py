@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from resoc.access.models import Membership
+from resoc.demo.selectors import database_has_demo_data
+
+
+def resoc(request: HttpRequest) -> dict[str, Any]:
+    acting = getattr(request, "acting", None)
+    memberships: list[Membership] = []
+    if acting:
+        memberships = list(
+            Membership.objects.filter(user=acting.user, is_active=True).select_related("organization")
+        )
+    return {
+        "demo_mode": settings.DEMO_MODE or database_has_demo_data(),
+        "acting": acting,
+        "memberships": memberships,
+    }

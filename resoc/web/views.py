@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+import sys
+
+from django.contrib.auth.decorators import login_required
+from django.db import DatabaseError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/home.html")
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """A 500 page that needs nothing from the database, and says so when the database is the cause."""
+    _type, error, _tb = sys.exc_info()
+    database_down = isinstance(error, DatabaseError)
+    html = render_to_string("web/error.html", {"database_down": database_down})
+    return HttpResponse(html, status=503 if database_down else 500)
+
+
+def health(request: HttpRequest) -> HttpResponse:
+    from django.db import connection
+
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return HttpResponse("database unavailable", status=503, content_type="text/plain")
+    return HttpResponse("ok", content_type="text/plain")
