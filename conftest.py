@@ -106,3 +106,17 @@ def add_consent(person: Person, organization: Organization, categories: list[str
 def _fast_password_hashing(settings) -> None:  # type: ignore[no-untyped-def]
     # PBKDF2's deliberate slowness protects real passwords; tests create dozens of users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _plain_http_and_static(settings) -> None:  # type: ignore[no-untyped-def]
+    # Tests run with production settings (DEBUG off) but over plain HTTP and without collectstatic.
+    settings.SECURE_SSL_REDIRECT = False
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.WHITENOISE_USE_FINDERS = True
+    settings.WHITENOISE_AUTOREFRESH = True
+    # Two-factor enforcement has its own tests, which switch it on for the roles they check.
+    settings.TWO_FACTOR_REQUIRED_ROLES = []

@@ -39,9 +39,9 @@ def person_possible_duplicates(
     if personal_code:
         match |= Q(personal_code=personal_code)
     if date_of_birth:
-        probe = Person(family_name=family_name, given_names=given_names)
-        probe.refresh_derived_fields()
-        match |= Q(date_of_birth=date_of_birth, sort_key__startswith=probe.sort_key.split("\x21")[0])
+        # Folded names, so that "Berzins Janis" typed without diacritics still warns about "Bērziņš Jānis".
+        names = f" {fold(family_name)} {fold(given_names)} "
+        match |= Q(date_of_birth=date_of_birth, search_text__startswith=names)
     found = Person.objects.current().filter(match)
     if exclude is not None:
         found = found.exclude(pk=exclude.pk)
