@@ -1,6 +1,7 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
+from resoc.api.problems import unknown_endpoint
 from resoc.api.urls import api
 from resoc.web import views as web_views
 
@@ -12,6 +13,7 @@ urlpatterns = [
     path("people/", include("resoc.people.urls")),
     path("audit/", include("resoc.audit.urls")),
     path("api/v1/", api.urls),
+    re_path(r"^api/v1/(?P<path>.*)$", unknown_endpoint),
     path("i18n/", include("django.conf.urls.i18n")),
     path("health/", web_views.health, name="health"),
     path("admin/", admin.site.urls),

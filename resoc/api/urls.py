@@ -1,5 +1,22 @@
+"""The REST API, mounted at /api/v1/ (see docs/api.md)."""
+
 from ninja import NinjaAPI
 
+from resoc.api.auth import TokenAuth
+from resoc.api.persons import router as persons_router
+from resoc.api.problems import install_problem_handlers
+
 api = NinjaAPI(
-    title="Resoc API", version="1", urls_namespace="api", openapi_url="/openapi.json", docs_url="/docs"
+    title="Resoc API",
+    version="1",
+    description=(
+        "Person registry of Resoc. Authenticate with `Authorization: Bearer <token>`; errors are "
+        "RFC 9457 problem details (`application/problem+json`) in the language of `Accept-Language`."
+    ),
+    urls_namespace="api",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+    auth=TokenAuth(),
 )
+install_problem_handlers(api)
+api.add_router("", persons_router)

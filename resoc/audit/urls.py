@@ -5,4 +5,5 @@ from resoc.audit import views
 app_name = "audit"
 urlpatterns = [
     path("", views.search, name="search"),
+    path("export.csv", views.export_csv, name="export_csv"),
 ]
