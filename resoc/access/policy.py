@@ -19,7 +19,7 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -160,11 +160,44 @@ def _relationship_filter(acting: Acting, on: dt.date) -> Q:
     return active & scope & (Q(kind__in=per_org) | Q(kind__in=per_user, mentor_id=acting.user.pk))
 
 
-def _consent_filter(acting: Acting, category_key: str) -> Q:
+def _consent_scope(acting: Acting) -> Q:
+    """Consents given to the acting organization (or, for a volunteer, to them personally) and not withdrawn."""
     scope = Q(organization_id__in=acting.scope_organization_ids, withdrawn_at__isnull=True)
     if acting.role == Role.VOLUNTEER:
         scope &= Q(mentor_id=acting.user.pk)
-    return scope & Q(categories__contains=f" {category_key} ")
+    return scope
+
+
+def _consent_filter(acting: Acting, category_key: str) -> Q:
+    return _consent_scope(acting) & Q(categories__contains=f" {category_key} ")
+
+
+def _decide(acting: Acting, category_key: str, *, related: bool, consented: set[str]) -> Decision:
+    if acting.membership is None:
+        return Decision(False, Reason.NO_MEMBERSHIP)
+    if category_key not in ROLE_CATEGORIES.get(acting.role, frozenset()):
+        return Decision(False, Reason.ROLE)
+    if not related:
+        return Decision(False, Reason.RELATIONSHIP)
+    if acting.role in CONSENT_ROLES and category_key not in consented:
+        return Decision(False, Reason.CONSENT)
+    needs_purpose = category(category_key).sensitive and acting.role in PURPOSE_REQUIRED_ROLES
+    return Decision(True, Reason.ALLOWED, needs_purpose=needs_purpose)
+
+
+def _facts(acting: Acting, person: Person, on: dt.date | None) -> tuple[bool, set[str]]:
+    """Whether the person is related to ``acting`` now, and which categories they consented to share."""
+    if acting.membership is None or not ROLE_CATEGORIES.get(acting.role):
+        return False, set()
+    related = Relationship.objects.filter(
+        _relationship_filter(acting, on or _today()), person=person
+    ).exists()
+    consented: set[str] = set()
+    if related and acting.role in CONSENT_ROLES:
+        consents = Consent.objects.filter(_consent_scope(acting), person=person)
+        for categories_text in consents.values_list("categories", flat=True):
+            consented.update(categories_text.split())
+    return related, consented
 
 
 def can_read(acting: Acting, person: Person, category_key: str, *, on: dt.date | None = None) -> Decision:
@@ -173,20 +206,14 @@ def can_read(acting: Acting, person: Person, category_key: str, *, on: dt.date |
         return Decision(False, Reason.NO_MEMBERSHIP)
     if category_key not in ROLE_CATEGORIES.get(acting.role, frozenset()):
         return Decision(False, Reason.ROLE)
-    on = on or _today()
-    if not Relationship.objects.filter(_relationship_filter(acting, on), person=person).exists():
-        return Decision(False, Reason.RELATIONSHIP)
-    if (
-        acting.role in CONSENT_ROLES
-        and not Consent.objects.filter(_consent_filter(acting, category_key), person=person).exists()
-    ):
-        return Decision(False, Reason.CONSENT)
-    needs_purpose = category(category_key).sensitive and acting.role in PURPOSE_REQUIRED_ROLES
-    return Decision(True, Reason.ALLOWED, needs_purpose=needs_purpose)
+    related, consented = _facts(acting, person, on)
+    return _decide(acting, category_key, related=related, consented=consented)
 
 
-def readable_categories(acting: Acting, person: Person) -> dict[str, Decision]:
-    return {c.key: can_read(acting, person, c.key) for c in categories()}
+def readable_categories(acting: Acting, person: Person, *, on: dt.date | None = None) -> dict[str, Decision]:
+    """Every category's decision for one person, from one look at relationships and consents."""
+    related, consented = _facts(acting, person, on)
+    return {c.key: _decide(acting, c.key, related=related, consented=consented) for c in categories()}
 
 
 def can_register_persons(acting: Acting) -> bool:
@@ -207,9 +234,11 @@ def visible_persons(acting: Acting, *, on: dt.date | None = None) -> PersonQuery
     if acting.membership is None or IDENTITY.key not in ROLE_CATEGORIES.get(acting.role, frozenset()):
         return Person.objects.none()
     on = on or _today()
-    related = Relationship.objects.filter(_relationship_filter(acting, on), person_id=OuterRef("pk"))
-    persons = Person.objects.current().filter(Exists(related))
+    # Uncorrelated IN-subqueries: the database collects the organization's few thousand person ids
+    # once (through the relationship index) instead of probing relationships for every person.
+    related = Relationship.objects.filter(_relationship_filter(acting, on)).values("person_id")
+    persons = Person.objects.current().filter(pk__in=related)
     if acting.role in CONSENT_ROLES:
-        consented = Consent.objects.filter(_consent_filter(acting, IDENTITY.key), person_id=OuterRef("pk"))
-        persons = persons.filter(Exists(consented))
+        consented = Consent.objects.filter(_consent_filter(acting, IDENTITY.key)).values("person_id")
+        persons = persons.filter(pk__in=consented)
     return persons

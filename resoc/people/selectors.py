@@ -48,9 +48,15 @@ def person_possible_duplicates(
     return found
 
 
-def person_timeline(*, acting: Acting, person: Person, limit: int = 100) -> list[PersonEvent]:
-    """The person's events in the categories ``acting`` may read, newest first."""
-    readable = [key for key, decision in policy.readable_categories(acting, person).items() if decision]
+def person_timeline(
+    *, acting: Acting, person: Person, decisions: dict[str, policy.Decision] | None = None, limit: int = 100
+) -> list[PersonEvent]:
+    """The person's events in the categories ``acting`` may read, newest first.
+
+    ``decisions`` may pass the policy's answers the caller already has for this person.
+    """
+    decisions = decisions or policy.readable_categories(acting, person)
+    readable = [key for key, decision in decisions.items() if decision]
     return list(
         PersonEvent.objects.filter(person=person, category__in=readable).select_related(
             "actor", "organization"

@@ -148,7 +148,7 @@ def detail(request: ResocRequest, public_id: uuid.UUID) -> HttpResponse:
         for category in policy.categories()
         if category.key != policy.IDENTITY.key and decisions[category.key]
     ]
-    timeline = selectors.person_timeline(acting=acting, person=person)
+    timeline = selectors.person_timeline(acting=acting, person=person, decisions=decisions)
     return render(
         request,
         "people/detail.html",

@@ -258,3 +258,22 @@ def test_merge_cannot_reach_a_record_of_another_prison(world):
     other.refresh_from_db()
     assert other.merged_into_id is None
     assert "321234-56789" not in page.split("</form>")[0].split('name="duplicate"')[0]
+
+
+def test_case_file_query_count_does_not_grow_with_the_timeline(world):
+    from resoc.people import events
+
+    client = world.client("prison_officer")
+    url = reverse("people:detail", args=[world.person.public_id])
+    client.get(url)
+    events.person_updated_event(person=world.person, acting=world.acting("prison_officer"), fields=["phone"])
+    with CaptureQueriesContext(connection) as short:
+        client.get(url)
+    for _ in range(20):
+        events.person_updated_event(
+            person=world.person, acting=world.acting("prison_officer"), fields=["phone"]
+        )
+    with CaptureQueriesContext(connection) as long:
+        page = client.get(url).content.decode()
+    assert page.count("Identity data changed") + page.count("Mainīti identitātes dati") == 21
+    assert len(long) == len(short)
