@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from resoc.access.models import Membership, User
 from resoc.access.roles import Role
+from resoc.access.services import administrator_rights_grant
 from resoc.demo import names
 from resoc.demo.models import DemoDataset
 from resoc.demo.selectors import forget_demo_data_flag
@@ -172,6 +173,8 @@ def ensure_demo_users(organizations: dict[str, Organization]) -> dict[str, User]
             role=account.role,
             defaults={"is_active": True},
         )
+        if account.role == Role.SYSTEM_ADMIN:
+            administrator_rights_grant(user=user)
         users[account.username] = user
     return users
 
