@@ -8,10 +8,20 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 
+from resoc.access import policy
+from resoc.access.http import ResocRequest
+
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/home.html")
+def home(request: ResocRequest) -> HttpResponse:
+    acting = request.acting
+    return render(
+        request,
+        "web/home.html",
+        {
+            "can_register": acting is not None and policy.can_register_persons(acting),
+        },
+    )
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

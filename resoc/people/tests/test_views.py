@@ -277,3 +277,13 @@ def test_case_file_query_count_does_not_grow_with_the_timeline(world):
         page = client.get(url).content.decode()
     assert page.count("Identity data changed") + page.count("Mainīti identitātes dati") == 21
     assert len(long) == len(short)
+
+
+def test_home_offers_registration_to_registrars_only(world):
+    assert reverse("people:register") in world.client("prison_officer").get("/").content.decode()
+    assert reverse("people:register") not in world.client("career_consultant").get("/").content.decode()
+
+
+def test_roles_without_case_access_are_not_offered_the_people_pages(world):
+    page = world.client("analyst").get("/").content.decode()
+    assert reverse("people:search") not in page
