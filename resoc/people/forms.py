@@ -47,3 +47,11 @@ class MergeForm(forms.Form):
     duplicate = forms.CharField(
         label=_("Personal code or Resoc identifier of the duplicate record"), max_length=40
     )
+
+
+class PhotoForm(forms.Form):
+    photo = forms.FileField(
+        label=_("Photo"),
+        help_text=_("JPEG, PNG or WebP, at most 5 MB. It is stored without its metadata."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )

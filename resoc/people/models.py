@@ -111,6 +111,8 @@ class Person(models.Model):
     )
     email = models.EmailField(_("e-mail"), blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True, validators=[plain_text_validator])
+    # Served only through the person's page (policy check and audit entry), never from MEDIA_URL.
+    photo = models.ImageField(_("photo"), upload_to="photos/", blank=True, editable=False)
 
     # Derived from the names and code on save: the diacritics-free words search looks in, and the
     # Latvian sort key lists are ordered by (indexed, so a page of 100,000 people sorts in the database).

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +21,7 @@ from resoc.audit.models import AuditAction
 from resoc.audit.services import audit_record
 from resoc.people import events
 from resoc.people.models import Person, PersonEvent, PersonIdentifier, Relationship
+from resoc.people.photos import normalized_photo
 from resoc.people.selectors import person_possible_duplicates
 
 EDITABLE_FIELDS = (
@@ -173,6 +175,8 @@ def person_merge(*, acting: Acting, survivor: Person, duplicate: Person) -> Pers
         for field in EDITABLE_FIELDS:
             if not getattr(survivor, field) and getattr(duplicate, field):
                 setattr(survivor, field, getattr(duplicate, field))
+        if not survivor.photo and duplicate.photo:
+            survivor.photo = duplicate.photo
         code = duplicate.personal_code
         duplicate.merged_into = survivor
         duplicate.save(update_fields=["merged_into", "updated_at"])
@@ -199,3 +203,47 @@ def person_merge(*, acting: Acting, survivor: Person, duplicate: Person) -> Pers
             detail={"merged_into": str(survivor.public_id)},
         )
     return survivor
+
+
+def person_photo_set(*, acting: Acting, person: Person, upload: UploadedFile[bytes]) -> Person:
+    if not policy.can_update(acting, person):
+        raise PermissionDenied
+    content = normalized_photo(upload)
+    previous = person.photo.name if person.photo else ""
+    with transaction.atomic():
+        person.photo.save(content.name or "photo.jpg", content, save=False)
+        person.save(update_fields=["photo", "updated_at"])
+        events.person_updated_event(person=person, acting=acting, fields=["photo"])
+        audit_record(
+            actor=acting.actor,
+            action=AuditAction.UPDATE,
+            person_id=person.public_id,
+            category=policy.IDENTITY.key,
+            record_type="photo",
+            record_id=str(person.public_id),
+        )
+    if previous:
+        person.photo.storage.delete(previous)
+    return person
+
+
+def person_photo_remove(*, acting: Acting, person: Person) -> Person:
+    if not policy.can_update(acting, person):
+        raise PermissionDenied
+    if not person.photo:
+        return person
+    previous = person.photo.name
+    with transaction.atomic():
+        person.photo = ""
+        person.save(update_fields=["photo", "updated_at"])
+        events.person_updated_event(person=person, acting=acting, fields=["photo"])
+        audit_record(
+            actor=acting.actor,
+            action=AuditAction.DELETE,
+            person_id=person.public_id,
+            category=policy.IDENTITY.key,
+            record_type="photo",
+            record_id=str(person.public_id),
+        )
+    person.photo.storage.delete(previous)
+    return person

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import select_template
 from django.utils.translation import gettext as _
@@ -20,7 +20,7 @@ from resoc.audit.models import AuditAction
 from resoc.audit.services import audit_record, audit_record_listing
 from resoc.people import selectors, services
 from resoc.people.events import EVENT_LABELS
-from resoc.people.forms import MergeForm, PersonForm, PurposeForm, SearchForm
+from resoc.people.forms import MergeForm, PersonForm, PhotoForm, PurposeForm, SearchForm
 from resoc.people.models import Person
 
 PAGE_SIZE = 25
@@ -233,7 +233,54 @@ def edit(request: ResocRequest, public_id: uuid.UUID) -> HttpResponse:
         else:
             messages.success(request, _("The changes have been saved."))
             return redirect("people:detail", public_id=person.public_id)
-    return render(request, "people/edit.html", {"form": form, "person": person})
+    return render(request, "people/edit.html", {"form": form, "person": person, "photo_form": PhotoForm()})
+
+
+@login_required
+def photo(request: ResocRequest, public_id: uuid.UUID) -> HttpResponse | FileResponse:
+    """GET shows the photo (a read of identity data, audited); POST replaces or removes it."""
+    acting = _acting(request)
+    try:
+        person = _person_or_404(request, public_id)
+    except _MergedRedirect:
+        raise Http404 from None
+    if request.method == "POST":
+        return _change_photo(request, acting, person)
+    if not person.photo:
+        raise Http404
+    audit_record(
+        actor=acting.actor,
+        action=AuditAction.VIEW,
+        person_id=person.public_id,
+        category=policy.IDENTITY.key,
+        record_type="photo",
+        record_id=str(person.public_id),
+    )
+    response = FileResponse(person.photo.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _change_photo(request: ResocRequest, acting: Acting, person: Person) -> HttpResponse:
+    if not policy.can_update(acting, person):
+        raise PermissionDenied
+    if request.POST.get("remove") == "1":
+        services.person_photo_remove(acting=acting, person=person)
+        messages.success(request, _("The photo has been removed."))
+        return redirect("people:detail", public_id=person.public_id)
+    photo_form = PhotoForm(request.POST, request.FILES)
+    if photo_form.is_valid():
+        try:
+            services.person_photo_set(acting=acting, person=person, upload=photo_form.cleaned_data["photo"])
+        except ValidationError as error:
+            photo_form.add_error("photo", error)
+        else:
+            messages.success(request, _("The photo has been saved."))
+            return redirect("people:detail", public_id=person.public_id)
+    form = PersonForm(instance=Person.objects.get(pk=person.pk))
+    return render(
+        request, "people/edit.html", {"form": form, "person": person, "photo_form": photo_form}, status=422
+    )
 
 
 @login_required
