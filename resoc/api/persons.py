@@ -20,7 +20,7 @@ from resoc.api.auth import acting_of
 from resoc.api.problems import ApiProblem, ProblemType, not_found_detail
 from resoc.api.schemas import PersonCreate, PersonOut, PersonPage, PersonSearch, PersonUpdate, Problem
 from resoc.audit.models import AuditAction
-from resoc.audit.services import audit_record, audit_record_listing
+from resoc.audit.services import audit_person, audit_record, audit_record_listing
 from resoc.people import selectors, services
 from resoc.people.models import Person
 
@@ -32,14 +32,7 @@ _ERRORS = {401: Problem, 403: Problem, 404: Problem, 422: Problem}
 
 
 def _audit_person(acting: Acting, action: AuditAction, public_id: uuid.UUID) -> None:
-    audit_record(
-        actor=acting.actor,
-        action=action,
-        person_id=public_id,
-        category=policy.IDENTITY.key,
-        record_type="person",
-        record_id=str(public_id),
-    )
+    audit_person(actor=acting.actor, action=action, person_id=public_id, category=policy.IDENTITY.key)
 
 
 class _Moved(Exception):

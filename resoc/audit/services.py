@@ -76,3 +76,26 @@ def audit_record_listing(
         )
         for person_id in person_ids
     )
+
+
+def audit_person(
+    *,
+    actor: Actor,
+    action: AuditAction,
+    person_id: UUID,
+    category: str = "identity",
+    record_type: str = "person",
+    purpose: str = "",
+    detail: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """An entry about one person's record (the person is the record unless ``record_type`` says otherwise)."""
+    return audit_record(
+        actor=actor,
+        action=action,
+        person_id=person_id,
+        category=category,
+        record_type=record_type,
+        record_id=str(person_id),
+        purpose=purpose,
+        detail=detail,
+    )

@@ -18,7 +18,7 @@ from resoc.access import policy
 from resoc.access.context import Acting
 from resoc.access.roles import Role
 from resoc.audit.models import AuditAction
-from resoc.audit.services import audit_record
+from resoc.audit.services import audit_person
 from resoc.people import events
 from resoc.people.models import Person, PersonEvent, PersonIdentifier, Relationship
 from resoc.people.photos import normalized_photo
@@ -103,13 +103,11 @@ def person_register(
                 source="registration",
             )
             events.person_registered_event(person=person, acting=acting)
-            audit_record(
+            audit_person(
                 actor=acting.actor,
                 action=AuditAction.CREATE,
                 person_id=person.public_id,
                 category=policy.IDENTITY.key,
-                record_type="person",
-                record_id=str(person.public_id),
             )
     except IntegrityError:
         # A concurrent registration of the same code won the race.
@@ -135,13 +133,11 @@ def person_update(*, acting: Acting, person: Person, data: dict[str, Any]) -> Pe
     with transaction.atomic():
         person.save()
         events.person_updated_event(person=person, acting=acting, fields=changed)
-        audit_record(
+        audit_person(
             actor=acting.actor,
             action=AuditAction.UPDATE,
             person_id=person.public_id,
             category=policy.IDENTITY.key,
-            record_type="person",
-            record_id=str(person.public_id),
             detail={"fields": changed},
         )
     return person
@@ -184,22 +180,18 @@ def person_merge(*, acting: Acting, survivor: Person, duplicate: Person) -> Pers
             survivor.personal_code = code
         survivor.save()
         events.person_merged_event(person=survivor, merged=duplicate, acting=acting)
-        audit_record(
+        audit_person(
             actor=acting.actor,
             action=AuditAction.MERGE,
             person_id=survivor.public_id,
             category=policy.IDENTITY.key,
-            record_type="person",
-            record_id=str(survivor.public_id),
             detail={"merged": str(duplicate.public_id)},
         )
-        audit_record(
+        audit_person(
             actor=acting.actor,
             action=AuditAction.MERGE,
             person_id=duplicate.public_id,
             category=policy.IDENTITY.key,
-            record_type="person",
-            record_id=str(duplicate.public_id),
             detail={"merged_into": str(survivor.public_id)},
         )
     return survivor
@@ -214,13 +206,12 @@ def person_photo_set(*, acting: Acting, person: Person, upload: UploadedFile[byt
         person.photo.save(content.name or "photo.jpg", content, save=False)
         person.save(update_fields=["photo", "updated_at"])
         events.person_updated_event(person=person, acting=acting, fields=["photo"])
-        audit_record(
+        audit_person(
             actor=acting.actor,
             action=AuditAction.UPDATE,
             person_id=person.public_id,
             category=policy.IDENTITY.key,
             record_type="photo",
-            record_id=str(person.public_id),
         )
     if previous:
         person.photo.storage.delete(previous)
@@ -237,13 +228,12 @@ def person_photo_remove(*, acting: Acting, person: Person) -> Person:
         person.photo = ""
         person.save(update_fields=["photo", "updated_at"])
         events.person_updated_event(person=person, acting=acting, fields=["photo"])
-        audit_record(
+        audit_person(
             actor=acting.actor,
             action=AuditAction.DELETE,
             person_id=person.public_id,
             category=policy.IDENTITY.key,
             record_type="photo",
-            record_id=str(person.public_id),
         )
     person.photo.storage.delete(previous)
     return person

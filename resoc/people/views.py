@@ -17,7 +17,7 @@ from resoc.access import policy
 from resoc.access.context import Acting
 from resoc.access.http import ResocRequest
 from resoc.audit.models import AuditAction
-from resoc.audit.services import audit_record, audit_record_listing
+from resoc.audit.services import audit_person, audit_record, audit_record_listing
 from resoc.people import selectors, services
 from resoc.people.events import EVENT_LABELS
 from resoc.people.forms import MergeForm, PersonForm, PhotoForm, PurposeForm, SearchForm
@@ -43,14 +43,7 @@ def _person_or_404(
     if person is not None and person.merged_into_id is not None:
         raise _MergedRedirect(person)
     if person is None or not policy.can_read(acting, person, category):
-        audit_record(
-            actor=acting.actor,
-            action=AuditAction.DENIED,
-            person_id=public_id,
-            category=category,
-            record_type="person",
-            record_id=str(public_id),
-        )
+        audit_person(actor=acting.actor, action=AuditAction.DENIED, person_id=public_id, category=category)
         raise Http404
     return person
 
@@ -133,13 +126,8 @@ def detail(request: ResocRequest, public_id: uuid.UUID) -> HttpResponse:
         person = _person_or_404(request, public_id)
     except _MergedRedirect as merged:
         return redirect("people:detail", public_id=merged.person.merged_into.public_id)  # type: ignore[union-attr]
-    audit_record(
-        actor=acting.actor,
-        action=AuditAction.VIEW,
-        person_id=person.public_id,
-        category=policy.IDENTITY.key,
-        record_type="person",
-        record_id=str(person.public_id),
+    audit_person(
+        actor=acting.actor, action=AuditAction.VIEW, person_id=person.public_id, category=policy.IDENTITY.key
     )
     decisions = policy.readable_categories(acting, person)
     stated = request.session.get(PURPOSES_SESSION_KEY, {}).get(str(person.public_id), {})
@@ -197,13 +185,11 @@ def state_purpose(request: ResocRequest, public_id: uuid.UUID, category_key: str
         }
         return render(request, "people/_section.html", {"person": person, "section": section}, status=422)
     purpose = form.cleaned_data["purpose"]
-    audit_record(
+    audit_person(
         actor=acting.actor,
         action=AuditAction.VIEW,
         person_id=person.public_id,
         category=category_key,
-        record_type="person",
-        record_id=str(person.public_id),
         purpose=purpose,
     )
     purposes = request.session.get(PURPOSES_SESSION_KEY, {})
@@ -248,13 +234,12 @@ def photo(request: ResocRequest, public_id: uuid.UUID) -> HttpResponse | FileRes
         return _change_photo(request, acting, person)
     if not person.photo:
         raise Http404
-    audit_record(
+    audit_person(
         actor=acting.actor,
         action=AuditAction.VIEW,
         person_id=person.public_id,
         category=policy.IDENTITY.key,
         record_type="photo",
-        record_id=str(person.public_id),
     )
     response = FileResponse(person.photo.open("rb"), content_type="image/jpeg")
     response["Cache-Control"] = "private, no-store"
