@@ -7,11 +7,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from resoc.access.context import Acting, acting_for
 from resoc.audit.services import client_address
 
 MEMBERSHIP_SESSION_KEY = "resoc_membership_id"
+HAS_DEVICE_SESSION_KEY = "resoc_has_totp_device"
 
 
 class MembershipMiddleware:
@@ -52,9 +54,23 @@ class TwoFactorEnforcementMiddleware:
             and request.path not in self._exempt_paths()
         ):
             acting = request.acting  # type: ignore[attr-defined]
-            if acting and acting.role in settings.TWO_FACTOR_REQUIRED_ROLES:
+            if (acting and acting.role in settings.TWO_FACTOR_REQUIRED_ROLES) or self._has_own_device(
+                request
+            ):
                 return redirect("access:two_factor")
         return self.get_response(request)
+
+    @staticmethod
+    def _has_own_device(request: HttpRequest) -> bool:
+        """Users who set up a second factor of their own accord are asked for it too.
+
+        Looked up once per session: a device set up later in the session is confirmed while setting it up.
+        """
+        if HAS_DEVICE_SESSION_KEY not in request.session:
+            request.session[HAS_DEVICE_SESSION_KEY] = TOTPDevice.objects.filter(
+                user=request.user, confirmed=True
+            ).exists()
+        return bool(request.session[HAS_DEVICE_SESSION_KEY])
 
     @staticmethod
     def _exempt_paths() -> set[str]:

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
 from resoc.access.http import ResocRequest
-from resoc.access.middleware import MEMBERSHIP_SESSION_KEY
+from resoc.access.middleware import HAS_DEVICE_SESSION_KEY, MEMBERSHIP_SESSION_KEY
 from resoc.access.models import Membership
 from resoc.access.two_factor import qr_code_svg, totp_device, totp_device_for_setup
 
@@ -52,6 +52,7 @@ def two_factor(request: ResocRequest) -> HttpResponse:
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
             otp_login(request, device)
+            request.session[HAS_DEVICE_SESSION_KEY] = True
             messages.success(request, _("Two-factor authentication confirmed."))
             return redirect("web:home")
         form.add_error("token", _("The code is not correct or has expired. Try the current code."))

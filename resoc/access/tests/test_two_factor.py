@@ -124,3 +124,16 @@ def test_guessing_is_throttled(world: World, settings) -> None:
 
     assert response.status_code == 200
     assert client.get("/audit/")["Location"] == TWO_FACTOR
+
+
+def test_a_user_who_chose_a_second_factor_is_asked_for_it_too(world: World) -> None:
+    # prison_officer's role does not require it, but they set up a device of their own accord.
+    TOTPDevice.objects.create(user=world.users["prison_officer"], name="Resoc", confirmed=True)
+    response = english_client(world, "prison_officer").get("/people/")
+    assert response.status_code == 302
+    assert response["Location"] == TWO_FACTOR
+
+
+def test_an_unconfirmed_device_does_not_lock_anyone_out(world: World) -> None:
+    TOTPDevice.objects.create(user=world.users["prison_officer"], name="Resoc", confirmed=False)
+    assert english_client(world, "prison_officer").get("/people/").status_code == 200
