@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from resoc.access.roles import Role
 from resoc.access.services import ASSIGNABLE_BY_ORG_ADMIN
 from resoc.organizations.models import Organization
+from resoc.people.models import name_validator
 
 
 class MemberForm(forms.Form):
@@ -17,8 +18,12 @@ class MemberForm(forms.Form):
         regex=r"^[\w.@+-]+$",
         help_text=_("An existing user gets the new role; a new username creates an account."),
     )
-    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
-    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    first_name = forms.CharField(
+        label=_("First name"), max_length=150, required=False, validators=[name_validator]
+    )
+    last_name = forms.CharField(
+        label=_("Last name"), max_length=150, required=False, validators=[name_validator]
+    )
     email = forms.EmailField(label=_("E-mail"), required=False)
     organization = forms.ModelChoiceField(label=_("Organization"), queryset=Organization.objects.none())
     role = forms.ChoiceField(

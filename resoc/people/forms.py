@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from resoc.people.models import Person
+from resoc.people.models import Person, plain_text_validator
 from resoc.people.services import EDITABLE_FIELDS
 
 
@@ -39,6 +39,7 @@ class PurposeForm(forms.Form):
         label=_("Why do you need this information?"),
         max_length=200,
         min_length=5,
+        validators=[plain_text_validator],
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
 

@@ -101,3 +101,9 @@ def test_other_roles_cannot_manage_members(world, persona):
     assert world.client(persona).get(MEMBERS).status_code == 403
     assert world.client(persona).post(MEMBERS, _new_member()).status_code == 403
     assert not Membership.objects.filter(user__username="ilze.kalnina").exists()
+
+
+def test_markup_in_a_new_members_name_is_refused(world):
+    response = world.client("org_admin").post(MEMBERS, _new_member(first_name="<b>Ilze</b>"))
+    assert response.status_code == 200
+    assert not User.objects.filter(username="ilze.kalnina").exists()

@@ -287,3 +287,14 @@ def test_home_offers_registration_to_registrars_only(world):
 def test_roles_without_case_access_are_not_offered_the_people_pages(world):
     page = world.client("analyst").get("/").content.decode()
     assert reverse("people:search") not in page
+
+
+def test_markup_in_a_stated_purpose_is_refused_and_not_logged(world):
+    response = world.client("facilitator").post(
+        reverse("people:state_purpose", args=[world.person.public_id, "assessment"]),
+        {"purpose": "<script>alert(1)</script>"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 422
+    assert "<script>alert(1)" not in response.content.decode()
+    assert not AuditEntry.objects.filter(category="assessment").exists()
