@@ -34,6 +34,9 @@ class Membership(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="memberships")
     role = models.CharField(_("role"), max_length=40, choices=Role.choices)
     is_active = models.BooleanField(_("active"), default=True)
+    # Until dated qualifications exist (workforce), signing a risk and needs assessment is allowed by
+    # this flag, set by the organization administrator for trained resocialization officers.
+    can_sign_assessments = models.BooleanField(_("qualified to sign assessments"), default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

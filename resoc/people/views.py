@@ -22,6 +22,7 @@ from resoc.people import selectors, services
 from resoc.people.events import EVENT_LABELS
 from resoc.people.forms import MergeForm, PersonForm, PhotoForm, PurposeForm, SearchForm
 from resoc.people.models import Person
+from resoc.people.sections import section_context
 
 PAGE_SIZE = 25
 PURPOSES_SESSION_KEY = "resoc_stated_purposes"
@@ -132,7 +133,7 @@ def detail(request: ResocRequest, public_id: uuid.UUID) -> HttpResponse:
     decisions = policy.readable_categories(acting, person)
     stated = request.session.get(PURPOSES_SESSION_KEY, {}).get(str(person.public_id), {})
     sections = [
-        _section(person, category, decisions[category.key], stated.get(category.key))
+        _section(acting, person, category, decisions[category.key], stated.get(category.key))
         for category in policy.categories()
         if category.key != policy.IDENTITY.key and decisions[category.key]
     ]
@@ -151,15 +152,22 @@ def detail(request: ResocRequest, public_id: uuid.UUID) -> HttpResponse:
 
 
 def _section(
-    person: Person, category: policy.DataCategory, decision: policy.Decision, purpose: str | None
+    acting: Acting,
+    person: Person,
+    category: policy.DataCategory,
+    decision: policy.Decision,
+    purpose: str | None,
 ) -> dict[str, Any]:
     template = select_template([f"people/sections/{category.key}.html", "people/sections/empty.html"])
+    locked = decision.needs_purpose and not purpose
     return {
         "category": category,
-        "locked": decision.needs_purpose and not purpose,
+        "locked": locked,
         "purpose": purpose,
         "template": template.template.name,
         "purpose_form": PurposeForm(auto_id=f"id_{category.key}_%s"),
+        # Filled by the feature apps (people.sections); nothing is read while the section is locked.
+        "data": {} if locked else section_context(category.key, acting, person),
     }
 
 
@@ -195,7 +203,7 @@ def state_purpose(request: ResocRequest, public_id: uuid.UUID, category_key: str
     purposes = request.session.get(PURPOSES_SESSION_KEY, {})
     purposes.setdefault(str(person.public_id), {})[category_key] = purpose
     request.session[PURPOSES_SESSION_KEY] = purposes
-    section = _section(person, category, policy.can_read(acting, person, category_key), purpose)
+    section = _section(acting, person, category, policy.can_read(acting, person, category_key), purpose)
     if request.htmx:
         return render(request, "people/_section.html", {"person": person, "section": section})
     return redirect("people:detail", public_id=person.public_id)
