@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "resoc.access",
     "resoc.audit",
     "resoc.people",
+    "resoc.sentences",
+    "resoc.assessments",
     "resoc.api",
     "resoc.demo",
     "django.contrib.admin",

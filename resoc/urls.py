@@ -11,6 +11,8 @@ urlpatterns = [
     path("", include("resoc.web.urls")),
     path("", include("resoc.access.urls")),
     path("people/", include("resoc.people.urls")),
+    path("sentences/", include("resoc.sentences.urls")),
+    path("assessments/", include("resoc.assessments.urls")),
     path("audit/", include("resoc.audit.urls")),
     path("api/v1/", api.urls),
     re_path(r"^api/v1/(?P<path>.*)$", unknown_endpoint),

@@ -5,6 +5,8 @@ from ninja import NinjaAPI
 from resoc.api.auth import TokenAuth
 from resoc.api.persons import router as persons_router
 from resoc.api.problems import install_problem_handlers
+from resoc.assessments.api import router as assessments_router
+from resoc.sentences.api import router as sentences_router
 
 api = NinjaAPI(
     title="Resoc API",
@@ -20,3 +22,5 @@ api = NinjaAPI(
 )
 install_problem_handlers(api)
 api.add_router("", persons_router)
+api.add_router("", sentences_router)
+api.add_router("", assessments_router)

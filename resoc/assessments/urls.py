@@ -1,0 +1,2 @@
+app_name = "assessments"
+urlpatterns: list = []  # type: ignore[type-arg]

@@ -1,0 +1,2 @@
+app_name = "sentences"
+urlpatterns: list = []  # type: ignore[type-arg]
