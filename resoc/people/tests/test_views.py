@@ -298,3 +298,12 @@ def test_markup_in_a_stated_purpose_is_refused_and_not_logged(world):
     assert response.status_code == 422
     assert "<script>alert(1)" not in response.content.decode()
     assert not AuditEntry.objects.filter(category="assessment").exists()
+
+
+def test_live_search_announces_only_the_count(world):
+    body = (
+        world.client("prison_officer")
+        .get(reverse("people:search"), {"q": "berz"}, HTTP_HX_REQUEST="true", HTTP_ACCEPT_LANGUAGE="en")
+        .content.decode()
+    )
+    assert '<div id="search-status" hx-swap-oob="innerHTML">1 person</div>' in body
