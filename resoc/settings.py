@@ -194,6 +194,9 @@ X_FRAME_OPTIONS = "DENY"
 if envbool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# How long before the end of a sentence the receiving probation unit may open the case file.
+RELEASE_PREPARATION_DAYS = envint("RELEASE_PREPARATION_DAYS", 180)
+
 # Shown on every page when the database holds generated demo data (also detected from the data).
 DEMO_MODE = envbool("RESOC_DEMO", False)
 

@@ -15,6 +15,7 @@ from resoc.access.context import Acting
 from resoc.access.forms import MemberForm
 from resoc.access.http import ResocRequest
 from resoc.access.roles import Role
+from resoc.web.forms import add_validation_errors
 
 
 def _org_admin(request: ResocRequest) -> Acting:
@@ -42,9 +43,7 @@ def members(request: ResocRequest) -> HttpResponse:
                 password=data["password"],
             )
         except ValidationError as error:
-            for field, errors in getattr(error, "error_dict", {None: error.error_list}).items():
-                for e in errors:
-                    form.add_error(field if field in form.fields else None, e)
+            add_validation_errors(form, error)
         else:
             messages.success(
                 request,

@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from resoc.access.context import Acting
 from resoc.people.models import Person, PersonEvent
 
-EVENT_LABELS = {
+EVENT_LABELS: dict[str, str | Promise] = {
     "person_registered": _("Registered in Resoc"),
     "person_updated": _("Identity data changed"),
     "person_merged": _("Duplicate record merged into this one"),
 }
+
+
+def register_event_labels(labels: Mapping[str, str | Promise]) -> None:
+    """Feature apps name their event types for the timeline (call from ``AppConfig.ready``)."""
+    EVENT_LABELS.update(labels)
+
+
+def event_label(event_type: str) -> str | Promise:
+    return EVENT_LABELS.get(event_type, event_type)
 
 
 def _event(

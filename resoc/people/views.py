@@ -15,31 +15,25 @@ from django.views.decorators.http import require_POST
 
 from resoc.access import policy
 from resoc.access.context import Acting
-from resoc.access.http import ResocRequest
+from resoc.access.http import ResocRequest, acting_or_403
 from resoc.audit.models import AuditAction
 from resoc.audit.services import audit_person, audit_record, audit_record_listing
 from resoc.people import selectors, services
-from resoc.people.events import EVENT_LABELS
+from resoc.people.events import event_label
 from resoc.people.forms import MergeForm, PersonForm, PhotoForm, PurposeForm, SearchForm
 from resoc.people.models import Person
 from resoc.people.sections import section_context
+from resoc.web.forms import add_validation_errors
 
 PAGE_SIZE = 25
 PURPOSES_SESSION_KEY = "resoc_stated_purposes"
-
-
-def _acting(request: ResocRequest) -> Acting:
-    acting = request.acting
-    if acting is None or acting.membership is None:
-        raise PermissionDenied
-    return acting
 
 
 def _person_or_404(
     request: ResocRequest, public_id: uuid.UUID, category: str = policy.IDENTITY.key
 ) -> Person:
     """The person, if ``category`` may be read; otherwise 404 whether or not the person exists."""
-    acting = _acting(request)
+    acting = acting_or_403(request)
     person = Person.objects.filter(public_id=public_id).first()
     if person is not None and person.merged_into_id is not None:
         raise _MergedRedirect(person)
@@ -56,7 +50,7 @@ class _MergedRedirect(Exception):
 
 @login_required
 def search(request: ResocRequest) -> HttpResponse:
-    acting = _acting(request)
+    acting = acting_or_403(request)
     form = SearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""
     persons = selectors.person_search(acting=acting, query=query)
@@ -84,7 +78,7 @@ def search(request: ResocRequest) -> HttpResponse:
 
 @login_required
 def register(request: ResocRequest) -> HttpResponse:
-    acting = _acting(request)
+    acting = acting_or_403(request)
     if not policy.can_register_persons(acting):
         raise PermissionDenied
     form = PersonForm(request.POST or None)
@@ -104,25 +98,16 @@ def register(request: ResocRequest) -> HttpResponse:
             )
             duplicates = [{"person": p, "visible": p.pk in visible} for p in error.duplicates]
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, _("%(name)s has been registered.") % {"name": person.full_name})
             return redirect("people:detail", public_id=person.public_id)
     return render(request, "people/register.html", {"form": form, "duplicates": duplicates})
 
 
-def _add_errors(form: PersonForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            for e in errors:
-                form.add_error(field if field in form.fields else None, e)
-    else:
-        form.add_error(None, error)
-
-
 @login_required
 def detail(request: ResocRequest, public_id: uuid.UUID) -> HttpResponse:
-    acting = _acting(request)
+    acting = acting_or_403(request)
     try:
         person = _person_or_404(request, public_id)
     except _MergedRedirect as merged:
@@ -137,6 +122,16 @@ def detail(request: ResocRequest, public_id: uuid.UUID) -> HttpResponse:
         for category in policy.categories()
         if category.key != policy.IDENTITY.key and decisions[category.key]
     ]
+    # Every section whose content is shown is a read of that category, with the purpose given for it.
+    for section in sections:
+        if not section["locked"]:
+            audit_person(
+                actor=acting.actor,
+                action=AuditAction.VIEW,
+                person_id=person.public_id,
+                category=section["category"].key,
+                purpose=section["purpose"] or "",
+            )
     timeline = selectors.person_timeline(acting=acting, person=person, decisions=decisions)
     return render(
         request,
@@ -144,7 +139,7 @@ def detail(request: ResocRequest, public_id: uuid.UUID) -> HttpResponse:
         {
             "person": person,
             "sections": sections,
-            "timeline": [{"event": e, "label": EVENT_LABELS.get(e.type, e.type)} for e in timeline],
+            "timeline": [{"event": e, "label": event_label(e.type)} for e in timeline],
             "can_update": policy.can_update(acting, person),
             "can_merge": policy.can_merge(acting),
         },
@@ -175,7 +170,7 @@ def _section(
 @require_POST
 def state_purpose(request: ResocRequest, public_id: uuid.UUID, category_key: str) -> HttpResponse:
     """Record why a sensitive category is opened, then show it (htmx swaps the section in place)."""
-    acting = _acting(request)
+    acting = acting_or_403(request)
     if category_key not in {c.key for c in policy.categories()}:
         raise Http404
     try:
@@ -211,7 +206,7 @@ def state_purpose(request: ResocRequest, public_id: uuid.UUID, category_key: str
 
 @login_required
 def edit(request: ResocRequest, public_id: uuid.UUID) -> HttpResponse:
-    acting = _acting(request)
+    acting = acting_or_403(request)
     try:
         person = _person_or_404(request, public_id)
     except _MergedRedirect as merged:
@@ -223,7 +218,7 @@ def edit(request: ResocRequest, public_id: uuid.UUID) -> HttpResponse:
         try:
             services.person_update(acting=acting, person=person, data=form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, _("The changes have been saved."))
             return redirect("people:detail", public_id=person.public_id)
@@ -233,7 +228,7 @@ def edit(request: ResocRequest, public_id: uuid.UUID) -> HttpResponse:
 @login_required
 def photo(request: ResocRequest, public_id: uuid.UUID) -> HttpResponse | FileResponse:
     """GET shows the photo (a read of identity data, audited); POST replaces or removes it."""
-    acting = _acting(request)
+    acting = acting_or_403(request)
     try:
         person = _person_or_404(request, public_id)
     except _MergedRedirect:
@@ -278,7 +273,7 @@ def _change_photo(request: ResocRequest, acting: Acting, person: Person) -> Http
 
 @login_required
 def merge(request: ResocRequest, public_id: uuid.UUID) -> HttpResponse:
-    acting = _acting(request)
+    acting = acting_or_403(request)
     try:
         survivor = _person_or_404(request, public_id)
     except _MergedRedirect:

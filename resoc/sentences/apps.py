@@ -6,3 +6,12 @@ class SentencesConfig(AppConfig):
     name = "resoc.sentences"
     label = "sentences"
     verbose_name = _("Sentences, custody and probation")
+
+    def ready(self) -> None:
+        from resoc.people.events import register_event_labels
+        from resoc.people.sections import register_section_context
+        from resoc.sentences import events
+        from resoc.sentences.selectors import sentence_section
+
+        register_section_context("sentence", sentence_section)
+        register_event_labels(events.EVENT_LABELS)

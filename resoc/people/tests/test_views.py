@@ -86,8 +86,18 @@ def test_case_file_shows_identity_and_logs_the_view(world):
     response = world.client("prison_officer").get(reverse("people:detail", args=[world.person.public_id]))
     assert response.status_code == 200
     assert "010180-10018" in response.content.decode()
-    entry = AuditEntry.objects.get(action=AuditAction.VIEW, person_public_id=world.person.public_id)
-    assert (entry.actor_username, entry.category, entry.channel) == ("prison_officer", "identity", "web")
+    entries = AuditEntry.objects.filter(action=AuditAction.VIEW, person_public_id=world.person.public_id)
+    assert {(e.actor_username, e.channel) for e in entries} == {("prison_officer", "web")}
+    # The officer reads every category: each section shown is logged as a read of its category.
+    assert sorted(e.category for e in entries) == sorted(
+        ["identity", "sentence", "assessment", "health", "education_employment", "family", "case_notes"]
+    )
+
+
+def test_a_locked_section_is_not_logged_as_read(world):
+    world.client("facilitator").get(reverse("people:detail", args=[world.person.public_id]))
+    categories = set(AuditEntry.objects.filter(action=AuditAction.VIEW).values_list("category", flat=True))
+    assert categories == {"identity", "education_employment"}
 
 
 def test_case_file_of_another_prison_is_not_found_and_the_attempt_is_logged(world):
