@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "resoc.people",
     "resoc.sentences",
     "resoc.assessments",
+    "resoc.plans",
     "resoc.api",
     "resoc.demo",
     "django.contrib.admin",

@@ -13,6 +13,7 @@ urlpatterns = [
     path("people/", include("resoc.people.urls")),
     path("sentences/", include("resoc.sentences.urls")),
     path("assessments/", include("resoc.assessments.urls")),
+    path("plans/", include("resoc.plans.urls")),
     path("audit/", include("resoc.audit.urls")),
     path("api/v1/", api.urls),
     re_path(r"^api/v1/(?P<path>.*)$", unknown_endpoint),

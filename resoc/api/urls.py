@@ -6,6 +6,7 @@ from resoc.api.auth import TokenAuth
 from resoc.api.persons import router as persons_router
 from resoc.api.problems import install_problem_handlers
 from resoc.assessments.api import router as assessments_router
+from resoc.plans.api import router as plans_router
 from resoc.sentences.api import router as sentences_router
 
 api = NinjaAPI(
@@ -24,3 +25,4 @@ install_problem_handlers(api)
 api.add_router("", persons_router)
 api.add_router("", sentences_router)
 api.add_router("", assessments_router)
+api.add_router("", plans_router)
