@@ -1,21 +1,20 @@
 """Synthetic demo data: persons, their relationships with the real institutions, and demo users.
 
 Everything is generated from ``random.Random(seed)`` and dates relative to today, so one seed always
-gives the same names, personal codes and relationships. The data is written with ``bulk_create`` in
-one transaction: 100,000 persons take well under two minutes on SQLite.
+gives the same names, personal codes and relationships. The sentence journeys (``journeys.py``: the
+custody, supervision and release-preparation relationships are derived from them) and the risk and
+needs assessments (``assessments.py``) have modules of their own. The data is written in bulk in one
+transaction: 100,000 persons take about 70 s on SQLite.
 """
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
-import itertools
 import random
 import time
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -24,7 +23,19 @@ from django.utils import timezone
 from resoc.access.models import Membership, User
 from resoc.access.roles import Role
 from resoc.access.services import administrator_rights_grant
+from resoc.assessments.services import ASSESSOR_ROLES
 from resoc.demo import names
+from resoc.demo.assessments import AssessmentCounts, write_assessments
+from resoc.demo.common import (
+    CUSTODY,
+    MEN_PRISONS,
+    PRISON_REGION,
+    REGIONS,
+    RELEASED,
+    SUPERVISION,
+    Weighted,
+)
+from resoc.demo.journeys import JourneyCounts, build_journeys, regime_levels_by_type, write_journeys
 from resoc.demo.models import DemoDataset
 from resoc.demo.selectors import forget_demo_data_flag
 from resoc.organizations.models import Organization, OrganizationType
@@ -45,21 +56,6 @@ from resoc.people.models import (
 DEMO_PASSWORD = "resoc-demo-parole"
 BATCH_SIZE = 1000
 SOURCE = "demo"
-
-T = TypeVar("T")
-
-
-class Weighted(Generic[T]):
-    """A weighted choice that costs one ``rng.random()`` and a binary search."""
-
-    def __init__(self, items: Sequence[tuple[T, float]]) -> None:
-        self.values = [value for value, _ in items]
-        self.cumulative = list(itertools.accumulate(weight for _, weight in items))
-        self.total = self.cumulative[-1]
-
-    def pick(self, rng: random.Random) -> T:
-        return self.values[bisect.bisect_right(self.cumulative, rng.random() * self.total)]
-
 
 # --- organizations and users -------------------------------------------------------------------------
 
@@ -137,6 +133,10 @@ class DemoLogin:
     password: str
 
 
+def _account(username: str) -> DemoAccount:
+    return next(account for account in DEMO_ACCOUNTS if account.username == username)
+
+
 def ensure_demo_organizations() -> dict[str, Organization]:
     """The demo NGOs and social services (created if missing) and every organization by code."""
     existing = {org.code: org for org in Organization.objects.all()}
@@ -171,7 +171,8 @@ def ensure_demo_users(organizations: dict[str, Organization]) -> dict[str, User]
             user=user,
             organization=organizations[account.organization_code],
             role=account.role,
-            defaults={"is_active": True},
+            # The demo officers are trained assessors: they sign the demo assessments.
+            defaults={"is_active": True, "can_sign_assessments": account.role in ASSESSOR_ROLES},
         )
         if account.role == Role.SYSTEM_ADMIN:
             administrator_rights_grant(user=user)
@@ -275,39 +276,8 @@ RU_FAMILY = _family(names.RUSSIAN_FAMILY_NAMES)
 FOREIGN = Weighted([(entry, entry[4]) for entry in names.FOREIGN_NAMES])
 CITY = Weighted([((city, region), weight) for city, region, weight in names.CITIES])
 
-# Where released persons go: probation unit, NVA branches and (demo) municipal social service.
-REGIONS: dict[str, tuple[str, list[str], str | None]] = {
-    "riga": ("vpd-riga", ["nva-riga"], "demo-socialais-riga"),
-    "zemgale": ("vpd-zemgale", ["nva-jelgava", "nva-jekabpils"], "demo-socialais-jelgava"),
-    "kurzeme": ("vpd-kurzeme", ["nva-liepaja"], None),
-    "vidzeme": ("vpd-vidzeme", ["nva-valmiera"], None),
-    "latgale": ("vpd-latgale", ["nva-daugavpils"], None),
-}
-PRISON_REGION = {
-    "daugavgrivas-cietums": "latgale",
-    "ilguciema-cietums": "riga",
-    "rigas-centralcietums": "riga",
-    "liepajas-cietums": "kurzeme",
-    "jekabpils-cietums": "zemgale",
-    "jelgavas-cietums": "zemgale",
-    "valmieras-cietums": "vidzeme",
-    "olaines-cietums": "riga",
-    "cesu-audzinasanas-iestade": "vidzeme",
-}
-MEN_PRISONS = Weighted(
-    [
-        ("rigas-centralcietums", 20),
-        ("daugavgrivas-cietums", 18),
-        ("jelgavas-cietums", 15),
-        ("liepajas-cietums", 12),
-        ("jekabpils-cietums", 10),
-        ("valmieras-cietums", 10),
-        ("olaines-cietums", 3),
-    ]
-)
 REGION = Weighted([("riga", 35), ("latgale", 20), ("zemgale", 16), ("kurzeme", 15), ("vidzeme", 14)])
 
-CUSTODY, SUPERVISION, RELEASED = "custody", "supervision", "released"
 TRACK = Weighted([(CUSTODY, 60), (SUPERVISION, 22), (RELEASED, 18)])
 
 
@@ -328,6 +298,8 @@ class Plan:
     ngo_consent_categories: list[str] = field(default_factory=list)
     ngo_consent_withdrawn: bool = False
     mentored: bool = False
+    # One of the fixed cases every demo user opens first: its journey is fixed too (see journeys.py).
+    showcase: bool = False
 
 
 @dataclass
@@ -472,6 +444,7 @@ def _force_visible_cases(drafts: list[Draft], today: dt.date) -> None:
         ),
     ]
     for draft, plan in zip(drafts, fixed, strict=False):
+        plan.showcase = True
         if draft.person.sex == Sex.FEMALE and plan.prison == "jelgavas-cietums":
             draft.person.sex = Sex.MALE  # Jelgava prison holds men; names are fixed below
             draft.person.given_names = "Jānis"
@@ -605,6 +578,8 @@ class SeedResult:
     events: int
     seconds: float
     dataset: DemoDataset
+    journeys: JourneyCounts
+    assessments: AssessmentCounts
 
 
 def database_has_persons() -> bool:
@@ -620,32 +595,8 @@ def _relationships(
 ) -> Iterator[Relationship | Consent]:
     for draft in drafts:
         person, plan = draft.person, draft.plan
-        if plan.prison and plan.custody_from:
-            yield Relationship(
-                person=person,
-                organization=orgs[plan.prison],
-                kind="custody",
-                starts_on=plan.custody_from,
-                ends_on=plan.custody_until,
-                source=SOURCE,
-            )
-        vpd, _branches, _social = REGIONS[plan.region]
-        if plan.supervision_from:
-            yield Relationship(
-                person=person,
-                organization=orgs[vpd],
-                kind="supervision",
-                starts_on=plan.supervision_from,
-                source=SOURCE,
-            )
-        if plan.release_preparation_from:
-            yield Relationship(
-                person=person,
-                organization=orgs[vpd],
-                kind="release_preparation",
-                starts_on=plan.release_preparation_from,
-                source=SOURCE,
-            )
+        # Custody, supervision and the probation unit's release preparation are derived from the
+        # sentence journey (journeys.py); these are the other organizations' relationships.
         after_release = plan.custody_until or plan.release_preparation_from or today
         if plan.employment_branch:
             yield Relationship(
@@ -718,9 +669,8 @@ def seed_demo(*, persons: int, seed: int, today: dt.date | None = None) -> SeedR
             .values_list("personal_code", flat=True)
             if code
         }
-        drafts = generate_drafts(
-            count=persons, seed=seed, today=today, used_codes=used, uuid_salt=Person.objects.count()
-        )
+        salt = Person.objects.count()
+        drafts = generate_drafts(count=persons, seed=seed, today=today, used_codes=used, uuid_salt=salt)
         people = [draft.person for draft in drafts]
         for person in people:
             person.refresh_derived_fields()
@@ -748,6 +698,27 @@ def seed_demo(*, persons: int, seed: int, today: dt.date | None = None) -> SeedR
         Relationship.objects.bulk_create(relationships, batch_size=BATCH_SIZE)
         Consent.objects.bulk_create(consents, batch_size=BATCH_SIZE)
 
+        journeys = build_journeys(
+            drafts,
+            seed=seed,
+            today=today,
+            orgs=orgs,
+            levels=regime_levels_by_type(),
+            probation_officer=users["demo-probation"],
+            uuid_salt=salt,
+        )
+        journey_counts = write_journeys(journeys, batch_size=BATCH_SIZE)
+        officer = users["demo-officer"]
+        assessment_counts = write_assessments(
+            journeys,
+            assessor=officer,
+            organization=orgs[_account("demo-officer").organization_code],
+            seed=seed,
+            today=today,
+            uuid_salt=salt,
+            batch_size=BATCH_SIZE,
+        )
+
         events = [
             PersonEvent(
                 person=d.person,
@@ -764,12 +735,14 @@ def seed_demo(*, persons: int, seed: int, today: dt.date | None = None) -> SeedR
     forget_demo_data_flag()
     return SeedResult(
         persons=len(people),
-        relationships=len(relationships),
+        relationships=len(relationships) + journey_counts.relationships,
         consents=len(consents),
         identifiers=len(identifiers),
         events=len(events),
         seconds=time.perf_counter() - started,
         dataset=dataset,
+        journeys=journey_counts,
+        assessments=assessment_counts,
     )
 
 

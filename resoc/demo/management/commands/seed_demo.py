@@ -41,9 +41,13 @@ class Command(BaseCommand):
             )
         self.stdout.write(f"Generating {count:,} synthetic persons (seed {seed})…")
         result = services.seed_demo(persons=count, seed=seed)
+        journeys = result.journeys
         self.stdout.write(
             self.style.SUCCESS(
-                f"Created {result.persons:,} persons, {result.relationships:,} relationships, "
+                f"Created {result.persons:,} persons, {journeys.sentences:,} sentences, "
+                f"{journeys.custody_periods:,} custody periods, {journeys.releases:,} releases, "
+                f"{journeys.probation_periods:,} probation periods, "
+                f"{result.assessments.assessments:,} assessments, {result.relationships:,} relationships, "
                 f"{result.consents:,} consents, {result.identifiers:,} passports and "
                 f"{result.events:,} timeline events in {result.seconds:.1f} s."
             )
