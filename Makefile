@@ -51,6 +51,7 @@ bench: $(VENV)/.dev-installed messages
 lock: $(VENV)/.dev-installed
 	$(BIN)/pip install --quiet uv
 	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --generate-hashes -o requirements/base.txt
+	$(BIN)/uv pip compile pyproject.toml --extra scale --python-version 3.11 --generate-hashes -o requirements/scale.txt
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements/dev.txt
 
 clean:

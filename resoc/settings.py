@@ -42,6 +42,9 @@ INSTALLED_APPS = [
     "resoc.sentences",
     "resoc.assessments",
     "resoc.plans",
+    "resoc.release",
+    "resoc.casework",
+    "resoc.imports",
     "resoc.api",
     "resoc.demo",
     "django.contrib.admin",
@@ -56,6 +59,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -197,6 +202,18 @@ if envbool("BEHIND_TLS_PROXY", False):
 
 # How long before the end of a sentence the receiving probation unit may open the case file.
 RELEASE_PREPARATION_DAYS = envint("RELEASE_PREPARATION_DAYS", 180)
+
+# Background work (imports, reports, reminders). "database" needs no extra server: the queue is a
+# table and `manage.py db_worker` runs it (`make run` starts one). At scale, "rq" puts the queue on
+# Redis (REDIS_URL) and any number of `manage.py rqworker` processes run it.
+TASK_BACKEND = envstr("TASK_BACKEND", "database")
+if TASK_BACKEND == "rq":
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    RQ_QUEUES = {"default": {"URL": envstr("REDIS_URL", "redis://127.0.0.1:6379/0")}}
+elif TASK_BACKEND == "immediate":
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Shown on every page when the database holds generated demo data (also detected from the data).
 DEMO_MODE = envbool("RESOC_DEMO", False)

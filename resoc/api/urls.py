@@ -6,7 +6,10 @@ from resoc.api.auth import TokenAuth
 from resoc.api.persons import router as persons_router
 from resoc.api.problems import install_problem_handlers
 from resoc.assessments.api import router as assessments_router
+from resoc.casework.api import router as casework_router
+from resoc.imports.api import router as imports_router
 from resoc.plans.api import router as plans_router
+from resoc.release.api import router as release_router
 from resoc.sentences.api import router as sentences_router
 
 api = NinjaAPI(
@@ -26,3 +29,6 @@ api.add_router("", persons_router)
 api.add_router("", sentences_router)
 api.add_router("", assessments_router)
 api.add_router("", plans_router)
+api.add_router("", release_router)
+api.add_router("", casework_router)
+api.add_router("", imports_router)
