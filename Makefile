@@ -29,6 +29,9 @@ run: $(VENV)/.base-installed messages
 	$(RUN_ENV) $(BIN)/python manage.py seed_demo --if-empty --persons $(DEMO_PERSONS) --seed 1
 	@echo ""
 	@echo "Resoc is starting on http://$(HOST):$(PORT)/ — stop it with Ctrl+C."
+	@# A background worker runs the database task queue (register imports); it stops with the server.
+	@$(RUN_ENV) $(BIN)/python manage.py db_worker --no-reload --no-startup-delay & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 lint: $(VENV)/.dev-installed

@@ -33,6 +33,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--runs", type=int, default=50, help="timed requests per measurement (default 50)")
     parser.add_argument("--query", default="berzin", help="common, diacritics-free surname to search for")
+    parser.add_argument(
+        "--plans", type=int, default=500, help="plans drawn up before the caseload is measured (default 500)"
+    )
+    parser.add_argument(
+        "--import-rows", type=int, default=2000, help="rows of the register import measured (default 2000)"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary SQLite database")
     parser.add_argument("--output", type=Path, default=RESULTS, help="where to write the JSON results")
     return parser.parse_args()
@@ -250,6 +256,22 @@ def run(  # Django's objects are imported after setup and handed in
         figures["queries"]["api_person_a"] = queries(api_path, **bearer)
         figures["queries"]["api_person_b"] = queries(f"/api/v1/persons/{rich.public_id}", **bearer)
         figures["queries"]["api_constant"] = q["api_person_a"] == q["api_person_b"]
+
+    from benchmarks.caseload_bench import measure_caseload
+    from benchmarks.import_bench import run_import_benchmark
+
+    print("Measuring the caseload and plan pages…", flush=True)
+    figures["caseload"] = measure_caseload(
+        client=client,
+        connection=connection,
+        CaptureQueriesContext=CaptureQueriesContext,
+        runs=args.runs,
+        plans=args.plans,
+        seed=args.seed,
+    )
+    if args.import_rows:
+        print(f"Importing a register file of {args.import_rows:,} rows…", flush=True)
+        figures["import"] = run_import_benchmark(args.import_rows)
     return figures
 
 
@@ -300,6 +322,14 @@ def print_table(figures: dict[str, Any]) -> None:
     print()
     for label, value in rows:
         print(f"{label.ljust(width)}  {value}")
+    if "caseload" in figures:
+        from benchmarks.caseload_bench import print_table as print_caseload
+
+        print()
+        print_caseload(figures["caseload"])
+    if "import" in figures:
+        print()
+        print("Register import:", json.dumps(figures["import"], indent=2, ensure_ascii=False))
 
 
 if __name__ == "__main__":

@@ -210,10 +210,16 @@ TASK_BACKEND = envstr("TASK_BACKEND", "database")
 if TASK_BACKEND == "rq":
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
     RQ_QUEUES = {"default": {"URL": envstr("REDIS_URL", "redis://127.0.0.1:6379/0")}}
+    INSTALLED_APPS.append("django_rq")  # its `rqworker` command runs the queue
 elif TASK_BACKEND == "immediate":
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Register imports: larger files are refused before reading (the proxy's body limit must allow
+# this plus the form); import reports older than this are deleted when the next import starts.
+IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", 100 * 1024 * 1024)
+IMPORT_RETENTION_DAYS = envint("IMPORT_RETENTION_DAYS", 90)
 
 # Shown on every page when the database holds generated demo data (also detected from the data).
 DEMO_MODE = envbool("RESOC_DEMO", False)

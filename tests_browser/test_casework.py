@@ -84,6 +84,18 @@ def test_sentence_and_assessment_pages_have_no_axe_violations(page: Page, browse
     expect(page.locator(".errorlist").first).to_be_visible()
     found["sentence form with errors"] = _violations(page)
 
+    for name, url in [
+        ("my people", "/casework/"),
+        ("case notes", f"/casework/persons/{person.public_id}/notes/"),
+        ("release timeline", f"/release/{person.public_id}/"),
+        ("release tasks", "/release/tasks/"),
+        ("meetings to hold", "/release/meetings/required/"),
+        ("register imports", "/imports/"),
+    ]:
+        page.goto(url)
+        expect(page.locator("h1")).to_be_visible()
+        found[name] = _violations(page)
+
     page.goto(f"/people/{person.public_id}/")
     page.get_by_role("button", name=translated("lv", "Start a risk and needs assessment")).click()
     expect(page.locator("#motivation")).to_be_visible()

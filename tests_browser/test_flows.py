@@ -44,7 +44,7 @@ def test_officer_finds_a_person_opens_the_case_file_and_the_auditor_sees_it(
     expect(page.locator(".site-header button[name=language]")).to_have_text("English")
 
     # 3. Search without diacritics; htmx replaces the results while typing, without a page load.
-    page.get_by_role("navigation").get_by_role("link", name=translated("lv", "People")).click()
+    page.get_by_role("navigation").get_by_role("link", name=translated("lv", "People"), exact=True).click()
     results = page.locator("#results")
     expect(results.get_by_role("link", name="Kalniņš, Pēteris")).to_be_visible()
     page.evaluate("window.resocNoReload = true")

@@ -4,6 +4,11 @@ The caseload screens ("My people") ask here instead of knowing about plans, rele
 meetings. An app registers one *source*: a function that, for many persons at once, returns the open
 actions the acting user's organization should see. Sources must answer for all persons in a constant
 number of queries (the caseload page lists hundreds of persons).
+
+A source may also give the same actions as SQL (``due_dates``): querysets of the open, dated actions
+the acting user should see, each with the columns ``person_id`` and ``due`` (filterable on both). The caseload filters
+"overdue only", sorts by the next due date and counts overdue persons over the whole caseload with it,
+in the database; a source registered without it shows its actions on the listed rows only.
 """
 
 from __future__ import annotations
@@ -11,6 +16,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
 
 from resoc.access.context import Acting
 
@@ -28,17 +36,31 @@ class NextAction:
 
 
 ActionSource = Callable[[Acting, Sequence[int], dt.date], Iterable[NextAction]]
+# The open dated actions ``acting`` should see, as querysets with the columns "person_id" and "due".
+ActionDueDates = Callable[[Acting, dt.date], "Sequence[QuerySet[Any]]"]
 
 _SOURCES: dict[str, ActionSource] = {}
+_DUE_DATES: dict[str, ActionDueDates] = {}
 
 
-def register_action_source(key: str, source: ActionSource) -> None:
+def register_action_source(
+    key: str, source: ActionSource, *, due_dates: ActionDueDates | None = None
+) -> None:
     """Called from an app's ``ready()``; registering the same key again replaces the source."""
     _SOURCES[key] = source
+    if due_dates is None:
+        _DUE_DATES.pop(key, None)
+    else:
+        _DUE_DATES[key] = due_dates
 
 
 def action_sources() -> dict[str, ActionSource]:
     return dict(_SOURCES)
+
+
+def action_due_dates() -> dict[str, ActionDueDates]:
+    """The SQL forms of the sources that registered one (see the module's docstring)."""
+    return dict(_DUE_DATES)
 
 
 def next_actions(acting: Acting, person_ids: Sequence[int], on: dt.date) -> dict[int, list[NextAction]]:

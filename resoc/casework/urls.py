@@ -1,2 +1,13 @@
+from django.urls import path
+
+from resoc.casework import views
+
 app_name = "casework"
-urlpatterns: list = []  # type: ignore[type-arg]
+urlpatterns = [
+    path("", views.my_people, name="my_people"),
+    path("export.csv", views.export_caseload, {"file_format": "csv"}, name="export_csv"),
+    path("export.xlsx", views.export_caseload, {"file_format": "xlsx"}, name="export_xlsx"),
+    path("persons/<uuid:person_id>/notes/", views.notes, name="notes"),
+    path("notes/<uuid:public_id>/edit/", views.edit_note, name="edit_note"),
+    path("notes/<uuid:public_id>/correct/", views.correct_note, name="correct_note"),
+]

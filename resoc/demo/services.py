@@ -37,6 +37,7 @@ from resoc.demo.common import (
 )
 from resoc.demo.journeys import JourneyCounts, build_journeys, regime_levels_by_type, write_journeys
 from resoc.demo.models import DemoDataset
+from resoc.demo.release import ReleaseCounts, seed_release
 from resoc.demo.selectors import forget_demo_data_flag
 from resoc.organizations.models import Organization, OrganizationType
 from resoc.people.identity import make_personal_code
@@ -580,6 +581,7 @@ class SeedResult:
     dataset: DemoDataset
     journeys: JourneyCounts
     assessments: AssessmentCounts
+    release: ReleaseCounts
 
 
 def database_has_persons() -> bool:
@@ -718,6 +720,14 @@ def seed_demo(*, persons: int, seed: int, today: dt.date | None = None) -> SeedR
             uuid_salt=salt,
             batch_size=BATCH_SIZE,
         )
+        release_counts = seed_release(
+            journeys,
+            today=today,
+            rng=random.Random(f"{seed}-release"),  # noqa: S311  # reproducible demo data, not secrets
+            officer=officer,
+            orgs=orgs,
+            batch_size=BATCH_SIZE,
+        )
 
         events = [
             PersonEvent(
@@ -743,6 +753,7 @@ def seed_demo(*, persons: int, seed: int, today: dt.date | None = None) -> SeedR
         dataset=dataset,
         journeys=journey_counts,
         assessments=assessment_counts,
+        release=release_counts,
     )
 
 

@@ -16,6 +16,7 @@ class OrganizationType(models.TextChoices):
     EMPLOYMENT_BRANCH = "employment_branch", _("Employment agency branch")
     SOCIAL_SERVICE = "social_service", _("Municipal social service")
     NGO = "ngo", _("Non-governmental organization")
+    POLICE = "police", _("Police")
 
 
 class Organization(models.Model):

@@ -32,6 +32,8 @@ INSTITUTIONS: list[tuple[str, str, str, str, str, str | None]] = [
         "ievp",
     ),
     ("vpd", "Valsts probācijas dienests", "State Probation Service", "VPD", "probation_service", "tm"),
+    # Takes part in inter-institutional cooperation meetings; its parent ministry (Interior) is not modelled.
+    ("valsts-policija", "Valsts policija", "State Police", "VP", "police", None),
     (
         "vpd-riga",
         "VPD Rīgas reģiona struktūrvienība",

@@ -20,6 +20,7 @@ from resoc.access.roles import Role
 from resoc.audit.models import AuditAction
 from resoc.audit.services import audit_person
 from resoc.people import events
+from resoc.people.merging import move_person_records
 from resoc.people.models import Person, PersonEvent, PersonIdentifier, Relationship
 from resoc.people.photos import normalized_photo
 from resoc.people.selectors import person_possible_duplicates
@@ -144,9 +145,12 @@ def person_update(*, acting: Acting, person: Person, data: dict[str, Any]) -> Pe
 
 
 def person_merge(*, acting: Acting, survivor: Person, duplicate: Person) -> Person:
-    """Fold ``duplicate`` into ``survivor``: its relationships, identifiers, consents and timeline move over.
+    """Fold ``duplicate`` into ``survivor``: its relationships, identifiers, consents, timeline and the
+    records of every app registered in :mod:`resoc.people.merging` move over.
 
     The duplicate stays as a record pointing at the survivor, so that old links and audit entries resolve.
+    Records the apps cannot combine refuse the merge with a ``ValidationError`` naming every conflict,
+    and nothing is changed. The audit entries list how many records of each kind moved.
     """
     if not policy.can_merge(acting):
         raise PermissionDenied
@@ -158,9 +162,19 @@ def person_merge(*, acting: Acting, survivor: Person, duplicate: Person) -> Pers
         if not policy.can_update(acting, person):
             raise PermissionDenied
     with transaction.atomic():
-        Relationship.objects.filter(person=duplicate).update(person=survivor)
-        PersonEvent.objects.filter(person=duplicate).update(person=survivor)
-        duplicate.consents.update(person=survivor)
+        # The apps' services lock a person while they change its periods, plans and assessments: hold
+        # both records (in one order, so two merges cannot deadlock) while their records move.
+        locked = list(
+            Person.objects.select_for_update().filter(pk__in=[survivor.pk, duplicate.pk]).order_by("pk")
+        )
+        if any(person.merged_into_id for person in locked):
+            raise ValidationError(_("One of these records has already been merged."), code="already_merged")
+        moved = {
+            "relationships": Relationship.objects.filter(person=duplicate).update(person=survivor),
+            "timeline_events": PersonEvent.objects.filter(person=duplicate).update(person=survivor),
+            "consents": duplicate.consents.update(person=survivor),
+            "identifiers": 0,
+        }
         known = set(survivor.identifiers.values_list("kind", "value", "issuing_country"))
         for identifier in PersonIdentifier.objects.filter(person=duplicate):
             if (identifier.kind, identifier.value, identifier.issuing_country) in known:
@@ -168,6 +182,9 @@ def person_merge(*, acting: Acting, survivor: Person, duplicate: Person) -> Pers
             else:
                 identifier.person = survivor
                 identifier.save(update_fields=["person"])
+                moved["identifiers"] += 1
+        moved = {kind: count for kind, count in moved.items() if count}
+        moved.update(move_person_records(source=duplicate, target=survivor))
         for field in EDITABLE_FIELDS:
             if not getattr(survivor, field) and getattr(duplicate, field):
                 setattr(survivor, field, getattr(duplicate, field))
@@ -185,14 +202,14 @@ def person_merge(*, acting: Acting, survivor: Person, duplicate: Person) -> Pers
             action=AuditAction.MERGE,
             person_id=survivor.public_id,
             category=policy.IDENTITY.key,
-            detail={"merged": str(duplicate.public_id)},
+            detail={"merged": str(duplicate.public_id), "moved": moved},
         )
         audit_person(
             actor=acting.actor,
             action=AuditAction.MERGE,
             person_id=duplicate.public_id,
             category=policy.IDENTITY.key,
-            detail={"merged_into": str(survivor.public_id)},
+            detail={"merged_into": str(survivor.public_id), "moved": moved},
         )
     return survivor
 

@@ -1,17 +1,20 @@
-"""/persons/{id}/plan, /plans/{id}/goals, /goals/{id}/measures, /measures/{id}: resocialization plans.
+"""/persons/{id}/plan, /plans/{id} (with /goals, /reviews, /close), /goals/{id}/measures, /measures/{id}.
 
 Unknown and not-permitted records both answer 404; an action the token's role may not do answers 403.
 Plans are read under the sensitive "assessment" category: a purpose-required role's token is refused
-with 403, as it cannot state one per request yet.
+with 403, as it cannot state one per request yet. Every refusal is audited as ``denied``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -29,7 +32,16 @@ from resoc.audit.services import audit_person, audit_record
 from resoc.organizations.models import Organization
 from resoc.people.models import Person
 from resoc.plans import selectors, services
-from resoc.plans.models import TARGET_MAX, TEXT_MAX, Goal, Measure, MeasureKind, MeasureStatus, Plan
+from resoc.plans.models import (
+    TARGET_MAX,
+    TEXT_MAX,
+    Goal,
+    Measure,
+    MeasureKind,
+    MeasureStatus,
+    Plan,
+    PlanReview,
+)
 
 router = Router(tags=["plans"])
 
@@ -101,6 +113,13 @@ class MeasureStatusIn(Schema):
     status: MeasureStatus
 
 
+class ReviewIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    reviewed_on: dt.date = Field(description="The day of the review; not in the future.")
+    notes: str = Field(max_length=TEXT_MAX, description="What the review found and decided.")
+    next_review_due: dt.date = Field(description="After the review and not in the past.")
+
+
 def _not_found() -> ApiProblem:
     return ApiProblem(404, ProblemType.NOT_FOUND, not_found_detail())
 
@@ -113,7 +132,31 @@ def _check_readable(acting: Acting, person: Person) -> None:
         )
         raise _not_found()
     if decision.needs_purpose:
+        audit_person(
+            actor=acting.actor,
+            action=AuditAction.DENIED,
+            person_id=person.public_id,
+            category=CATEGORY,
+            detail={"reason": "purpose_required"},
+        )
         raise PermissionDenied
+
+
+@contextmanager
+def _refusals_audited(acting: Acting, person: Person) -> Iterator[None]:
+    """A change the token's role may not make is a refused attempt: audit it, then answer 403."""
+    try:
+        yield
+    except PermissionDenied:
+        audit_person(
+            actor=acting.actor,
+            action=AuditAction.DENIED,
+            person_id=person.public_id,
+            category=CATEGORY,
+            record_type=services.RECORD_TYPE,
+            detail={"reason": "action_not_allowed"},
+        )
+        raise
 
 
 def _readable_person(acting: Acting, public_id: uuid.UUID) -> Person:
@@ -136,13 +179,25 @@ def _denied(acting: Acting, public_id: uuid.UUID) -> ApiProblem:
     return _not_found()
 
 
-def _full(person: Person) -> dict[str, Any]:
-    plan = selectors.person_plan(person=person)
-    if plan is None:
-        raise _not_found()
+def _loaded(plans: QuerySet[Plan]) -> Plan | None:
+    """The first plan with everything :func:`_full` shows, in a fixed number of queries."""
+    measures = Measure.objects.select_related("responsible_organization", "responsible_user")
+    return (
+        plans.select_related("person", "organization", "assessment")
+        .prefetch_related(
+            Prefetch(
+                "goals", queryset=Goal.objects.prefetch_related(Prefetch("measures", queryset=measures))
+            ),
+            "reviews",
+        )
+        .first()
+    )
+
+
+def _full(plan: Plan) -> dict[str, Any]:
     return {
         "public_id": plan.public_id,
-        "person": person.public_id,
+        "person": plan.person.public_id,
         "organization": plan.organization.code,
         "assessment": plan.assessment.public_id,
         "status": plan.status,
@@ -162,15 +217,23 @@ def _full(person: Person) -> dict[str, Any]:
             }
             for row in selectors.plan_goals(plan=plan)
         ],
-        "reviews": [
-            {
-                "public_id": r.public_id,
-                "reviewed_on": r.reviewed_on,
-                "notes": r.notes,
-                "next_review_due": r.next_review_due,
-            }
-            for r in plan.reviews.all()
-        ],
+        "reviews": [_review(r) for r in plan.reviews.all()],
+    }
+
+
+def _current_full(person: Person) -> dict[str, Any]:
+    plan = selectors.person_plan(person=person)
+    if plan is None:
+        raise _not_found()
+    return _full(plan)
+
+
+def _review(review: PlanReview) -> dict[str, Any]:
+    return {
+        "public_id": review.public_id,
+        "reviewed_on": review.reviewed_on,
+        "notes": review.notes,
+        "next_review_due": review.next_review_due,
     }
 
 
@@ -205,7 +268,7 @@ def get_plan(request: HttpRequest, public_id: uuid.UUID) -> dict[str, Any]:
         category=CATEGORY,
         record_type=services.RECORD_TYPE,
     )
-    return _full(person)
+    return _current_full(person)
 
 
 @router.post(
@@ -218,9 +281,10 @@ def create_plan(request: HttpRequest, public_id: uuid.UUID, response: HttpRespon
     """One proposed goal per need of medium or high priority. Refused (422) while a plan is active."""
     acting = acting_of(request)
     person = _readable_person(acting, public_id)
-    services.plan_create_from_assessment(acting=acting, person=person)
+    with _refusals_audited(acting, person):
+        services.plan_create_from_assessment(acting=acting, person=person)
     response["Location"] = reverse("api:get_plan", kwargs={"public_id": person.public_id})
-    return Status(201, _full(person))
+    return Status(201, _current_full(person))
 
 
 @router.post(
@@ -235,14 +299,15 @@ def add_goal(request: HttpRequest, public_id: uuid.UUID, payload: GoalIn) -> Sta
     if plan is None:
         raise _denied(acting, public_id)
     _check_readable(acting, plan.person)
-    goal = services.goal_add(
-        acting=acting,
-        plan=plan,
-        need_key=payload.need,
-        text=payload.text,
-        target=payload.target,
-        due_on=payload.due_on,
-    )
+    with _refusals_audited(acting, plan.person):
+        goal = services.goal_add(
+            acting=acting,
+            plan=plan,
+            need_key=payload.need,
+            text=payload.text,
+            target=payload.target,
+            due_on=payload.due_on,
+        )
     return Status(201, _goal(goal, measures=[]))
 
 
@@ -272,8 +337,9 @@ def add_measure(request: HttpRequest, public_id: uuid.UUID, payload: MeasureIn) 
     if goal is None:
         raise _denied(acting, public_id)
     _check_readable(acting, goal.plan.person)
-    if not services.can_plan(acting, goal.plan.person):
-        raise PermissionDenied
+    with _refusals_audited(acting, goal.plan.person):
+        if not services.can_plan(acting, goal.plan.person):
+            raise PermissionDenied
     organization = Organization.objects.filter(code=payload.responsible_organization).first()
     user = None
     if payload.responsible_user:
@@ -316,5 +382,77 @@ def set_measure_status(
     if measure is None:
         raise _denied(acting, public_id)
     _check_readable(acting, measure.goal.plan.person)
-    services.measure_status_set(acting=acting, measure=measure, status=payload.status.value)
+    with _refusals_audited(acting, measure.goal.plan.person):
+        services.measure_status_set(acting=acting, measure=measure, status=payload.status.value)
     return _measure(measure)
+
+
+def _readable_plan(acting: Acting, public_id: uuid.UUID) -> Plan:
+    """The plan if ``acting`` may read its person's assessment category; 404 (audited) otherwise."""
+    plan = Plan.objects.select_related("person").filter(public_id=public_id).first()
+    if plan is None:
+        raise _denied(acting, public_id)
+    _check_readable(acting, plan.person)
+    return plan
+
+
+@router.get(
+    "/plans/{public_id}",
+    response={200: PlanOut, **_ERRORS},
+    summary="Read one resocialization plan",
+    operation_id="get_plan_by_id",
+    url_name="get_plan_by_id",
+)
+def get_plan_by_id(request: HttpRequest, public_id: uuid.UUID) -> dict[str, Any]:
+    """Any plan of the person, active or closed, with its goals, measures and reviews."""
+    acting = acting_of(request)
+    plan = _readable_plan(acting, public_id)
+    audit_person(
+        actor=acting.actor,
+        action=AuditAction.VIEW,
+        person_id=plan.person.public_id,
+        category=CATEGORY,
+        record_type=services.RECORD_TYPE,
+        detail={"plan": str(plan.public_id)},
+    )
+    loaded = _loaded(Plan.objects.filter(pk=plan.pk))
+    assert loaded is not None  # read a moment ago; plans are never deleted
+    return _full(loaded)
+
+
+@router.post(
+    "/plans/{public_id}/reviews",
+    response={201: ReviewOut, **_ERRORS},
+    summary="Record a review of a plan",
+    operation_id="record_plan_review",
+)
+def record_review(request: HttpRequest, public_id: uuid.UUID, payload: ReviewIn) -> Status[dict[str, Any]]:
+    """Sets the plan's next review date. Refused (422) for a closed plan."""
+    acting = acting_of(request)
+    plan = _readable_plan(acting, public_id)
+    with _refusals_audited(acting, plan.person):
+        review = services.plan_review_record(
+            acting=acting,
+            plan=plan,
+            reviewed_on=payload.reviewed_on,
+            notes=payload.notes,
+            next_review_due=payload.next_review_due,
+        )
+    return Status(201, _review(review))
+
+
+@router.post(
+    "/plans/{public_id}/close",
+    response={200: PlanOut, **_ERRORS},
+    summary="Close a plan",
+    operation_id="close_plan",
+)
+def close_plan(request: HttpRequest, public_id: uuid.UUID) -> dict[str, Any]:
+    """A closed plan can no longer change; a new one may then be drawn up. Refused (422) if already closed."""
+    acting = acting_of(request)
+    plan = _readable_plan(acting, public_id)
+    with _refusals_audited(acting, plan.person):
+        services.plan_close(acting=acting, plan=plan)
+    loaded = _loaded(Plan.objects.filter(pk=plan.pk))
+    assert loaded is not None
+    return _full(loaded)

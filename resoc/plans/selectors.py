@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Prefetch, Q
+from django.db.models import F, Prefetch, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from resoc.access import policy
 from resoc.access.context import Acting
 from resoc.assessments.models import Assessment, Status
+from resoc.casework.actions import NextAction
 from resoc.organizations.models import Organization
 from resoc.people.models import Person
 from resoc.plans.models import Goal, Measure, MeasureStatus, Plan, PlanReview, PlanStatus
@@ -79,6 +83,93 @@ def plan_section(acting: Acting, person: Person) -> dict[str, Any]:
         and may_plan
         and Assessment.objects.filter(person=person, status=Status.SIGNED).exists(),
     }
+
+
+# --- next actions for the caseload screens (registered in the app config) --------------------------
+
+ACTION_SOURCE = "plan_measure"
+_OPEN_MEASURE = (MeasureStatus.PLANNED, MeasureStatus.IN_PROGRESS)
+
+
+def _reads_plans_unasked(acting: Acting) -> bool:
+    """Whether the role reads plans (the "assessment" category) without stating a purpose per person.
+
+    The caseload lists many persons at once, so a role that must state a purpose sees here only the
+    measures its own organization is responsible for, not the rest of the plan.
+    """
+    return (
+        policy.ASSESSMENT.key in policy.ROLE_CATEGORIES.get(acting.role, frozenset())
+        and acting.role not in policy.PURPOSE_REQUIRED_ROLES
+        and acting.role not in policy.CONSENT_ROLES
+    )
+
+
+def _action_measures(acting: Acting) -> QuerySet[Measure]:
+    """Open measures the acting organization is responsible for, or of plans it drew up (if it reads them)."""
+    scope = list(acting.scope_organization_ids)
+    mine = Q(responsible_organization_id__in=scope)
+    if _reads_plans_unasked(acting):
+        mine |= Q(goal__plan__organization_id__in=scope)
+    return Measure.objects.filter(mine, status__in=_OPEN_MEASURE, goal__plan__status=PlanStatus.ACTIVE)
+
+
+def _action_reviews(acting: Acting) -> QuerySet[Plan]:
+    if not _reads_plans_unasked(acting):
+        return Plan.objects.none()
+    return Plan.objects.filter(
+        status=PlanStatus.ACTIVE,
+        next_review_due__isnull=False,
+        organization_id__in=list(acting.scope_organization_ids),
+    )
+
+
+def plan_next_actions(acting: Acting, person_ids: Sequence[int], on: dt.date) -> list[NextAction]:
+    """Open plan measures and due plan reviews of ``person_ids`` for the caseload (two queries)."""
+    actions: list[NextAction] = []
+    measures = (
+        _action_measures(acting)
+        .filter(goal__plan__person_id__in=list(person_ids))
+        .select_related("goal__plan__person")
+    )
+    may_open_plan = _reads_plans_unasked(acting)
+    for measure in measures:
+        person = measure.goal.plan.person
+        url = (
+            reverse("plans:detail", args=[person.public_id]) + f"#measure-{measure.public_id}"
+            if may_open_plan
+            else reverse("people:detail", args=[person.public_id])
+        )
+        actions.append(
+            NextAction(
+                person_id=person.pk,
+                due=measure.due_on,
+                text=f"{measure.get_kind_display()}: {measure.description[:80]}",
+                url=url,
+                source=ACTION_SOURCE,
+            )
+        )
+    reviews = _action_reviews(acting).filter(person_id__in=list(person_ids)).select_related("person")
+    for plan in reviews:
+        actions.append(
+            NextAction(
+                person_id=plan.person_id,
+                due=plan.next_review_due,
+                text=_("Review of the resocialization plan"),
+                url=reverse("plans:detail", args=[plan.person.public_id]) + "#reviews",
+                source=ACTION_SOURCE,
+            )
+        )
+    return actions
+
+
+def plan_action_due_dates(acting: Acting, on: dt.date) -> list[QuerySet[Any]]:
+    """The same actions as SQL rows (person_id, due), for filters and sorting over a whole caseload."""
+    return [
+        _action_measures(acting)
+        .annotate(person_id=F("goal__plan__person_id"), due=F("due_on"))
+        .values("person_id", "due"),
+        _action_reviews(acting).annotate(due=F("next_review_due")).values("person_id", "due"),
+    ]
 
 
 # --- the official indicator ------------------------------------------------------------------------

@@ -356,6 +356,10 @@ def person_release(*, acting: Acting, person: Person, released_on: dt.date, reas
         events.person_released_event(release=release, acting=acting)
         _audit(acting, AuditAction.CREATE, person, "release", {"reason": reason})
         sync_relationships(person=person)
+        # Imported here: the release app builds on this module.
+        from resoc.release.services import hand_over
+
+        hand_over(acting=acting, release=release)
     return release
 
 

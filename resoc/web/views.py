@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 
 from resoc.access import policy
 from resoc.access.http import ResocRequest
+from resoc.casework.rules import has_caseload
 
 
 @login_required
@@ -20,6 +21,8 @@ def home(request: ResocRequest) -> HttpResponse:
         "web/home.html",
         {
             "can_register": acting is not None and policy.can_register_persons(acting),
+            # Case workers start from their caseload ("My people").
+            "has_caseload": acting is not None and has_caseload(acting),
         },
     )
 

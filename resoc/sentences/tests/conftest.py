@@ -71,7 +71,7 @@ def held(world):
 
 @pytest.fixture
 def api_as(world):
-    def make(persona: str) -> ApiClient:
-        return ApiClient(token_for(world.users[persona]))
+    def make(persona: str, language: str | None = None) -> ApiClient:
+        return ApiClient(token_for(world.users[persona]), language)
 
     return make

@@ -47,7 +47,9 @@ class Command(BaseCommand):
                 f"Created {result.persons:,} persons, {journeys.sentences:,} sentences, "
                 f"{journeys.custody_periods:,} custody periods, {journeys.releases:,} releases, "
                 f"{journeys.probation_periods:,} probation periods, "
-                f"{result.assessments.assessments:,} assessments, {result.relationships:,} relationships, "
+                f"{result.assessments.assessments:,} assessments, "
+                f"{result.release.tasks:,} release preparation tasks, {result.release.meetings:,} meetings, "
+                f"{result.relationships:,} relationships, "
                 f"{result.consents:,} consents, {result.identifiers:,} passports and "
                 f"{result.events:,} timeline events in {result.seconds:.1f} s."
             )

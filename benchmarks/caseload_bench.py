@@ -1,0 +1,276 @@
+"""Caseload ("My people") and plan page: latency and SQL queries per page on a seeded database.
+
+``measure_caseload(...)`` runs inside an already set-up Django against a database seeded with
+``seed_demo`` (``benchmarks/run.py`` seeds one; see its hook in the caseload report). Run alone against
+a database you seeded yourself:
+
+    RESOC_DATA_DIR=/tmp/caseload_bench_data DATABASE_URL=sqlite:////tmp/caseload_bench.sqlite3 \\
+        .venv/bin/python benchmarks/caseload_bench.py --runs 30 --plans 500
+
+The demo data has no resocialization plans, so the benchmark first draws up ``--plans`` plans (through
+``plans.services``, one measure per goal) for persons of the demo officer's caseload that have a
+signed assessment, and moves a third of the measures' due dates into the past (as time would): the
+caseload's next actions and "overdue" filter then have work to do. It writes to the database it is
+given: use a database made for benchmarking.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import functools
+import json
+import os
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+# The same statistics as benchmarks/run.py (not imported from it: run.py is a script, not a module).
+def summary(samples_ms: list[float]) -> dict[str, float]:
+    ordered = sorted(samples_ms)
+    p95 = statistics.quantiles(ordered, n=20, method="inclusive")[18] if len(ordered) > 1 else ordered[0]
+    return {
+        "runs": len(ordered),
+        "median_ms": round(statistics.median(ordered), 2),
+        "p95_ms": round(p95, 2),
+        "min_ms": round(ordered[0], 2),
+        "max_ms": round(ordered[-1], 2),
+    }
+
+
+def timed(request: Callable[[], Any], runs: int, expect: int = 200) -> list[float]:
+    for _ in range(3):  # warm-up
+        _check(request(), expect)
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        response = request()
+        samples.append((time.perf_counter() - started) * 1000)
+        _check(response, expect)
+    return samples
+
+
+def _check(response: Any, expect: int) -> None:
+    if response.status_code != expect:
+        raise SystemExit(f"HTTP {response.status_code} (expected {expect}) for {response.wsgi_request.path}")
+
+
+def _ensure_plans(acting: Any, count: int, seed: int) -> int:
+    """Plans for up to ``count`` persons of the caseload with a signed assessment (idempotent)."""
+    from django.db.models import Exists, OuterRef
+    from django.utils import timezone
+
+    from resoc.access.policy import visible_persons
+    from resoc.assessments.models import Assessment, Status
+    from resoc.plans import services
+    from resoc.plans.models import Goal, Measure, Plan, PlanStatus
+
+    active = Plan.objects.filter(status=PlanStatus.ACTIVE, organization_id=acting.organization_id)
+    missing = count - active.count()
+    if missing <= 0:
+        return 0
+    candidates = list(
+        visible_persons(acting)
+        .filter(Exists(Assessment.objects.filter(person=OuterRef("pk"), status=Status.SIGNED)))
+        .exclude(Exists(Plan.objects.filter(person=OuterRef("pk"), status=PlanStatus.ACTIVE)))
+        .order_by("pk")[: missing * 2]
+    )
+    rng = random.Random(seed)
+    today = timezone.localdate()
+    organization = acting.membership.organization
+    made = 0
+    for person in candidates:
+        if made == missing:
+            break
+        plan = services.plan_create_from_assessment(acting=acting, person=person)
+        goals = list(Goal.objects.filter(plan=plan))
+        if not goals:
+            continue
+        for goal in goals:
+            goal.plan = plan
+            services.measure_add(
+                acting=acting,
+                goal=goal,
+                kind="programme",
+                description="Programma",
+                responsible_organization=organization,
+                due_on=today + dt.timedelta(days=rng.randint(1, 120)),
+            )
+        made += 1
+    # Time passes: a third of the measures fall due (the services refuse due dates in the past).
+    ids = list(Measure.objects.filter(goal__plan__organization=organization).values_list("pk", flat=True))
+    overdue = rng.sample(ids, len(ids) // 3)
+    Measure.objects.filter(pk__in=overdue).update(due_on=today - dt.timedelta(days=rng.randint(1, 30)))
+    return made
+
+
+def measure_caseload(
+    *,
+    client: Any,
+    connection: Any,
+    CaptureQueriesContext: Any,
+    runs: int = 30,
+    plans: int = 500,
+    seed: int = 1,
+) -> dict[str, Any]:
+    """Median/p95 latency and queries of /casework/ and /plans/<person>/ for the demo prison officer.
+
+    ``client`` must be logged in as ``demo-officer`` (resocialization officer of Jelgava prison).
+    """
+    from resoc.access.context import acting_for
+    from resoc.access.models import User
+    from resoc.casework.caseload import Filters, caseload
+    from resoc.plans.models import Plan, PlanStatus
+
+    acting = acting_for(User.objects.get(username="demo-officer"))
+    assert acting.membership is not None, "demo-officer has no membership: seed the demo data first"
+    organization = acting.membership.organization
+    figures: dict[str, Any] = {"plans_created": _ensure_plans(acting, plans, seed)}
+    today_ = dt.date.today()
+    persons = caseload(acting, Filters(), on=today_)
+    figures["caseload_persons"] = persons.count()
+    figures["overdue_persons"] = caseload(acting, Filters(overdue=True), on=today_).count()
+
+    def queries(url: str, **headers: str) -> int:
+        client.get(url, **headers)
+        with CaptureQueriesContext(connection) as captured:
+            client.get(url, **headers)
+        return len(captured.captured_queries)
+
+    one = persons.filter(personal_code__isnull=False).order_by("pk").first()
+    assert one is not None, "the demo officer's caseload is empty: seed more persons"
+    single_url = f"/casework/?q={one.personal_code}"
+    many_query = "berzin"  # a common surname, typed without diacritics
+    pages = {
+        "caseload": "/casework/",
+        "caseload_page_2": "/casework/?page=2",
+        "caseload_next_action": "/casework/?sort=next_action",
+        "caseload_release_90": "/casework/?release_within=90&sort=release",
+        "caseload_overdue": "/casework/?overdue=on&sort=next_action",
+        "caseload_risk_high": "/casework/?risk=high&sort=risk",
+    }
+    for key, url in pages.items():
+        figures[key] = {"url": url, **summary(timed(functools.partial(client.get, url), runs))}
+    figures["caseload_htmx"] = {
+        "url": "/casework/?sort=next_action (htmx)",
+        **summary(timed(lambda: client.get("/casework/?sort=next_action", HTTP_HX_REQUEST="true"), runs)),
+    }
+
+    planned = list(
+        Plan.objects.filter(status=PlanStatus.ACTIVE, organization=organization)
+        .order_by("pk")
+        .values_list("person__public_id", flat=True)[:runs]
+    )
+    if planned:
+        cycle = iter(planned * (runs // len(planned) + 5))
+        figures["plan_page"] = {
+            "url": "/plans/<uuid>/",
+            "distinct_persons": len(planned),
+            **summary(timed(lambda: client.get(f"/plans/{next(cycle)}/"), runs)),
+        }
+    counted = {
+        "caseload_50_rows": queries("/casework/"),
+        "caseload_page_2": queries("/casework/?page=2"),
+        "caseload_next_action": queries("/casework/?sort=next_action"),
+        # A name search writes one more audit entry (the search itself) than an unfiltered page.
+        "caseload_search_many": queries(f"/casework/?q={many_query}"),
+        "caseload_search_1_row": queries(single_url),
+    }
+    counted["caseload_constant"] = (
+        counted["caseload_50_rows"] == counted["caseload_page_2"] == counted["caseload_next_action"]
+        and counted["caseload_search_many"] == counted["caseload_search_1_row"]
+    )
+    if len(planned) >= 2:
+        counted["plan_page_a"] = queries(f"/plans/{planned[0]}/")
+        counted["plan_page_b"] = queries(f"/plans/{planned[-1]}/")
+        counted["plan_page_constant"] = counted["plan_page_a"] == counted["plan_page_b"]
+    figures["queries"] = counted
+    return figures
+
+
+def print_table(figures: dict[str, Any]) -> None:
+    rows = [
+        (
+            "Caseload of demo-officer",
+            f"{figures['caseload_persons']:,} persons, {figures['overdue_persons']:,} overdue",
+        ),
+        ("Plans created for the run", str(figures["plans_created"])),
+    ]
+    for value in figures.values():
+        if isinstance(value, dict) and "median_ms" in value:
+            rows.append(
+                (
+                    value["url"],
+                    f"median {value['median_ms']:.1f} ms, p95 {value['p95_ms']:.1f} ms ({value['runs']} runs)",
+                )
+            )
+    for key, value in figures["queries"].items():
+        rows.append((f"SQL: {key}", str(value)))
+    width = max(len(label) for label, _ in rows)
+    for label, value in rows:
+        print(f"{label.ljust(width)}  {value}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--plans", type=int, default=500)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "results" / "caseload.json")
+    args = parser.parse_args()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "resoc.settings")
+    os.environ["SECURE_SSL_REDIRECT"] = "0"
+    os.environ["SECURE_COOKIES"] = "0"
+    os.environ.setdefault("DEBUG", "0")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, override_settings
+
+    from resoc.access.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username="demo-officer"))
+    started = time.perf_counter()
+    with override_settings(
+        STORAGES={
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+        ALLOWED_HOSTS=["testserver", *settings.ALLOWED_HOSTS],
+    ):
+        figures = measure_caseload(
+            client=client,
+            connection=connection,
+            CaptureQueriesContext=CaptureQueriesContext,
+            runs=args.runs,
+            plans=args.plans,
+            seed=args.seed,
+        )
+    figures["database"] = f"{connection.vendor} {connection.settings_dict['NAME']}"
+    figures["seconds"] = round(time.perf_counter() - started, 1)
+    print_table(figures)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(
+        json.dumps(figures, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8"
+    )
+    print(f"\nWritten to {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

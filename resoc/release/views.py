@@ -1,0 +1,339 @@
+"""Thin views: access through ``access.policy``, rules in ``release.services``.
+
+A person the user may not read answers 404 (whether or not it exists); an action the role may not do
+answers 403. The timeline, meetings and handover are read under the "sentence" category; a task is
+also shown to the organization it is assigned to while that organization may read the person.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from resoc.access import policy
+from resoc.access.context import Acting
+from resoc.access.http import ResocRequest, acting_or_403
+from resoc.audit.models import AuditAction
+from resoc.audit.services import audit_person, audit_record, audit_record_listing
+from resoc.people.models import Person
+from resoc.people.views import PURPOSES_SESSION_KEY
+from resoc.release import rules, selectors, services
+from resoc.release.forms import GenerateForm, IndicatorForm, MeetingForm, TaskFilterForm, TaskStatusForm
+from resoc.release.models import ReleaseTask, TaskStatus
+from resoc.web.forms import add_validation_errors
+
+CATEGORY = services.CATEGORY
+PAGE_SIZE = 50
+
+
+class _PurposeNeeded(Exception):
+    pass
+
+
+def _denied(acting: Acting, person_id: uuid.UUID) -> Http404:
+    audit_person(actor=acting.actor, action=AuditAction.DENIED, person_id=person_id, category=CATEGORY)
+    return Http404()
+
+
+def _person_or_404(request: ResocRequest, acting: Acting, person_id: uuid.UUID) -> Person:
+    person = Person.objects.current().filter(public_id=person_id).first()
+    if person is None:
+        raise _denied(acting, person_id)
+    decision = policy.can_read(acting, person, CATEGORY)
+    if not decision:
+        raise _denied(acting, person.public_id)
+    if decision.needs_purpose:
+        stated = request.session.get(PURPOSES_SESSION_KEY, {}).get(str(person.public_id), {})
+        if not stated.get(CATEGORY):
+            raise _PurposeNeeded
+    return person
+
+
+def _writable_person(request: ResocRequest, acting: Acting, person_id: uuid.UUID) -> Person:
+    try:
+        return _person_or_404(request, acting, person_id)
+    except _PurposeNeeded:
+        raise PermissionDenied from None
+
+
+def _page_url(person: Person, anchor: str = "") -> str:
+    return reverse("release:timeline", args=[person.public_id]) + (f"#{anchor}" if anchor else "")
+
+
+def _page(
+    request: ResocRequest,
+    acting: Acting,
+    person: Person,
+    *,
+    status: int = 200,
+    generate_form: GenerateForm | None = None,
+    indicator_form: IndicatorForm | None = None,
+) -> HttpResponse:
+    context: dict[str, Any] = selectors.release_page(acting, person, on=timezone.localdate())
+    preparation = context["timeline"].preparation
+    initial = (
+        {
+            "release_on": preparation.release_on,
+            "municipality": preparation.municipality,
+            "ngo": preparation.ngo,
+        }
+        if preparation is not None
+        else {}
+    )
+    context.update(
+        person=person,
+        generate_form=generate_form or GenerateForm(initial=initial),
+        indicator_form=indicator_form or IndicatorForm(),
+    )
+    return render(request, "release/timeline.html", context, status=status)
+
+
+@login_required
+@require_GET
+def timeline(request: ResocRequest, person_id: uuid.UUID) -> HttpResponse:
+    acting = acting_or_403(request)
+    try:
+        person = _person_or_404(request, acting, person_id)
+    except _PurposeNeeded:
+        return redirect(reverse("people:detail", args=[person_id]) + f"#section-{CATEGORY}")
+    audit_person(
+        actor=acting.actor,
+        action=AuditAction.VIEW,
+        person_id=person.public_id,
+        category=CATEGORY,
+        record_type=services.RECORD_PREPARATION,
+    )
+    return _page(request, acting, person)
+
+
+@login_required
+@require_POST
+def generate(request: ResocRequest, person_id: uuid.UUID) -> HttpResponse:
+    acting = acting_or_403(request)
+    person = _writable_person(request, acting, person_id)
+    form = GenerateForm(request.POST)
+    if form.is_valid():
+        try:
+            result = services.timeline_generate(acting=acting, person=person, **form.cleaned_data)
+        except ValidationError as error:
+            add_validation_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "The timeline has been placed on %(date)s: %(created)s tasks added, %(moved)s open tasks updated."
+                )
+                % {
+                    "date": result.preparation.release_on.strftime("%d.%m.%Y"),
+                    "created": result.created,
+                    "moved": result.moved,
+                },
+            )
+            return redirect(_page_url(person, "timeline"))
+    return _page(request, acting, person, status=422, generate_form=form)
+
+
+def _visible_task(acting: Acting, public_id: uuid.UUID) -> ReleaseTask:
+    """The task, if ``acting`` reads the person's sentence or the task is theirs and they read the person."""
+    task = (
+        ReleaseTask.objects.select_related("person", "assigned_organization", "assigned_user", "meeting")
+        .filter(public_id=public_id)
+        .first()
+    )
+    if task is not None and (
+        services.may_read(acting, task.person) or services.may_change_task(acting, task)
+    ):
+        return task
+    audit_record(
+        actor=acting.actor,
+        action=AuditAction.DENIED,
+        category=CATEGORY,
+        record_type=services.RECORD_TASK,
+        record_id=str(public_id),
+    )
+    raise Http404
+
+
+@login_required
+@require_POST
+def task_status(request: ResocRequest, public_id: uuid.UUID) -> HttpResponse:
+    acting = acting_or_403(request)
+    task = _visible_task(acting, public_id)
+    if not services.may_change_task(acting, task):
+        raise PermissionDenied
+    form = TaskStatusForm(request.POST)
+    errors: list[str] = []
+    if form.is_valid():
+        try:
+            task = services.task_status_set(acting=acting, task=task, **form.cleaned_data)
+        except ValidationError as error:
+            errors = error.messages
+    else:
+        errors = [str(e) for field_errors in form.errors.values() for e in field_errors]
+    in_list = request.POST.get("from") == "list"
+    if request.htmx:
+        # 200 even with errors: htmx swaps only successful responses, and the errors must be shown.
+        return render(
+            request,
+            "release/_task_row.html",
+            {
+                "task": task,
+                "today": timezone.localdate(),
+                "changeable": True,
+                "show_person": in_list,
+                "task_status_choices": TaskStatus.choices,
+                "errors": errors,
+            },
+        )
+    for message in errors:
+        messages.error(request, message)
+    if not errors:
+        messages.success(request, _("The task has been updated."))
+    if in_list:
+        return redirect(reverse("release:tasks") + f"#task-{task.public_id}")
+    return redirect(_page_url(task.person, f"task-{task.public_id}"))
+
+
+@login_required
+@require_GET
+def tasks(request: ResocRequest) -> HttpResponse:
+    """Open tasks of my organization's role, overdue first, for the persons it may read now."""
+    acting = acting_or_403(request)
+    on = timezone.localdate()
+    form = TaskFilterForm(request.GET)
+    area, due_within = "", None
+    if form.is_valid():
+        area = form.cleaned_data["area"] or ""
+        due_within = form.cleaned_data["due_within"]
+    found = selectors.organization_tasks(acting=acting, on=on, area=area, due_within=due_within)
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = list(page.object_list)
+    audit_record_listing(
+        actor=acting.actor,
+        person_ids=list(dict.fromkeys(task.person.public_id for task in shown)),
+        category=policy.IDENTITY.key,
+        detail={"list": "release_tasks"},
+    )
+    return render(
+        request,
+        "release/tasks.html",
+        {
+            "form": form,
+            "page": page,
+            "tasks": shown,
+            "today": on,
+            "task_status_choices": TaskStatus.choices,
+            "show_person": True,
+            "officer": selectors.reads_sentences_of_visible_persons(acting),
+        },
+    )
+
+
+@login_required
+@require_GET
+def meetings_required(request: ResocRequest) -> HttpResponse:
+    acting = acting_or_403(request)
+    if not selectors.reads_sentences_of_visible_persons(acting):
+        raise PermissionDenied
+    on = timezone.localdate()
+    needs = selectors.meetings_needed(acting=acting, on=on)
+    audit_record_listing(
+        actor=acting.actor,
+        person_ids=[need.person.public_id for need in needs],
+        category=CATEGORY,
+        detail={"list": "meetings_required"},
+    )
+    return render(
+        request,
+        "release/meetings_required.html",
+        {
+            "required": [need for need in needs if need.required],
+            "possible": [need for need in needs if not need.required],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_new(request: ResocRequest, person_id: uuid.UUID) -> HttpResponse:
+    acting = acting_or_403(request)
+    person = _writable_person(request, acting, person_id)
+    if not services.may_record_meeting(acting, person, readable=True):
+        raise PermissionDenied
+    reasons = [reason.value for reason in rules.meeting_required(person)]
+    form = MeetingForm(request.POST or None, reasons=reasons)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            data = form.cleaned_data
+            follow_ups = []
+            if data["follow_up_title"]:
+                follow_ups.append(
+                    services.FollowUp(
+                        title=data["follow_up_title"],
+                        area=data["follow_up_area"],
+                        due_on=data["follow_up_due_on"],
+                        organization=data["follow_up_organization"].code,
+                        role=data["follow_up_role"],
+                    )
+                )
+            try:
+                services.meeting_record(
+                    acting=acting,
+                    person=person,
+                    held_on=data["held_on"],
+                    place=data["place"],
+                    reasons=data["reasons"],
+                    participants=[org.code for org in data["participants"]],
+                    participant_names=data["participant_names"],
+                    decisions=data["decisions"],
+                    follow_ups=follow_ups,
+                )
+            except ValidationError as error:
+                _add_meeting_errors(form, error)
+            else:
+                messages.success(request, _("The meeting has been recorded."))
+                return redirect(_page_url(person, "meetings"))
+    return render(request, "release/meeting_form.html", {"person": person, "form": form}, status=status)
+
+
+def _add_meeting_errors(form: MeetingForm, error: ValidationError) -> None:
+    """Service errors of follow-up N belong to the one follow-up the web form has."""
+    if hasattr(error, "error_dict"):
+        for field, messages_ in error.error_dict.items():
+            target = "follow_up_title" if field.startswith("follow_ups.") else field
+            for message in messages_:
+                form.add_error(target if target in form.fields else None, message)
+    else:
+        add_validation_errors(form, error)
+
+
+@login_required
+@require_POST
+def indicator_add(request: ResocRequest, person_id: uuid.UUID) -> HttpResponse:
+    acting = acting_or_403(request)
+    person = _writable_person(request, acting, person_id)
+    if not services.may_record_meeting(acting, person, readable=True):
+        raise PermissionDenied
+    form = IndicatorForm(request.POST)
+    if form.is_valid():
+        try:
+            services.indicator_record(acting=acting, person=person, **form.cleaned_data)
+        except ValidationError as error:
+            add_validation_errors(form, error)
+        else:
+            messages.success(request, _("The indicator has been recorded."))
+            return redirect(_page_url(person, "meetings"))
+    return _page(request, acting, person, status=422, indicator_form=form)
