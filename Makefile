@@ -43,7 +43,7 @@ typecheck: $(VENV)/.dev-installed
 
 pytest: $(VENV)/.dev-installed messages
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest $(if $(REDIS_TEST_URL),,-m "not redis") $(PYTEST_ARGS)
 
 test: lint typecheck pytest
 

@@ -11,7 +11,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Router, Schema, Status
@@ -19,8 +19,9 @@ from pydantic import ConfigDict, Field
 
 from resoc.access import policy
 from resoc.access.context import Acting
+from resoc.api.access import check_readable, not_found, readable_person
 from resoc.api.auth import acting_of
-from resoc.api.problems import ApiProblem, ProblemType, not_found_detail
+from resoc.api.problems import ApiProblem, ProblemType
 from resoc.api.schemas import Problem
 from resoc.assessments import selectors, services
 from resoc.assessments.models import Assessment, MotivationStage
@@ -82,30 +83,6 @@ class ScoresIn(Schema):
     motivation_stage: MotivationStage | None = None
 
 
-def _not_found() -> ApiProblem:
-    return ApiProblem(404, ProblemType.NOT_FOUND, not_found_detail())
-
-
-def _check_readable(acting: Acting, person: Person) -> None:
-    decision = policy.can_read(acting, person, CATEGORY)
-    if not decision:
-        audit_person(
-            actor=acting.actor, action=AuditAction.DENIED, person_id=person.public_id, category=CATEGORY
-        )
-        raise _not_found()
-    if decision.needs_purpose:
-        raise PermissionDenied
-
-
-def _readable_person(acting: Acting, public_id: uuid.UUID) -> Person:
-    person = Person.objects.current().filter(public_id=public_id).first()
-    if person is None:
-        audit_person(actor=acting.actor, action=AuditAction.DENIED, person_id=public_id, category=CATEGORY)
-        raise _not_found()
-    _check_readable(acting, person)
-    return person
-
-
 def _readable_assessment(acting: Acting, public_id: uuid.UUID) -> Assessment:
     assessment = (
         Assessment.objects.select_related("person", "instrument", "assessor", "organization")
@@ -120,8 +97,8 @@ def _readable_assessment(acting: Acting, public_id: uuid.UUID) -> Assessment:
             record_type=services.RECORD_TYPE,
             record_id=str(public_id),
         )
-        raise _not_found()
-    _check_readable(acting, assessment.person)
+        raise not_found()
+    check_readable(acting, assessment.person, CATEGORY)
     return assessment
 
 
@@ -178,7 +155,7 @@ def _full(assessment: Assessment) -> dict[str, Any]:
 def list_assessments(request: HttpRequest, public_id: uuid.UUID) -> list[dict[str, Any]]:
     """Newest first. Signed assessments carry their outcome: risk level and ranked needs."""
     acting = acting_of(request)
-    person = _readable_person(acting, public_id)
+    person = readable_person(acting, public_id, CATEGORY)
     _audit_view(acting, person)
     return [_summary(a) for a in selectors.person_assessments(person=person)]
 
@@ -208,7 +185,7 @@ def start_assessment(
 ) -> Status[dict[str, Any]]:
     """A draft with the current instrument version. Refused (422) while the person has an open draft."""
     acting = acting_of(request)
-    person = _readable_person(acting, public_id)
+    person = readable_person(acting, public_id, CATEGORY)
     assessment = services.assessment_start(acting=acting, person=person)
     response["Location"] = reverse("api:get_assessment", kwargs={"public_id": assessment.public_id})
     return Status(201, _full(assessment))

@@ -22,15 +22,14 @@ from pydantic import ConfigDict, Field
 
 from resoc.access import policy
 from resoc.access.context import Acting
+from resoc.api.access import not_found, readable_person
 from resoc.api.auth import acting_of
-from resoc.api.problems import ApiProblem, ProblemType, not_found_detail
 from resoc.api.schemas import Problem
 from resoc.assessments.models import RiskLevel
 from resoc.audit.models import AuditAction
-from resoc.audit.services import audit_person, audit_record, audit_record_listing
+from resoc.audit.services import audit_record, audit_record_listing
 from resoc.casework import caseload, rules, selectors, services
 from resoc.casework.models import TEXT_MAX, CaseNote, NoteKind
-from resoc.people.models import Person
 
 router = Router(tags=["casework"])
 
@@ -120,10 +119,6 @@ def _caseload_acting(request: HttpRequest) -> Acting:
     return acting
 
 
-def _not_found() -> ApiProblem:
-    return ApiProblem(404, ProblemType.NOT_FOUND, not_found_detail())
-
-
 def _item(row: caseload.Row, columns: caseload.Columns) -> dict[str, Any]:
     person = row.person
     action = row.next_action
@@ -194,16 +189,6 @@ def list_caseload(request: HttpRequest, filters: Query[CaseloadQuery]) -> dict[s
     }
 
 
-def _readable_person(acting: Acting, public_id: uuid.UUID) -> Person:
-    person = Person.objects.current().filter(public_id=public_id).first()
-    if person is None or not policy.can_read(acting, person, policy.IDENTITY.key):
-        audit_person(
-            actor=acting.actor, action=AuditAction.DENIED, person_id=public_id, category=policy.CASE_NOTES.key
-        )
-        raise _not_found()
-    return person
-
-
 def _note(note: CaseNote, acting: Acting, now: dt.datetime) -> dict[str, Any]:
     return {
         "public_id": note.public_id,
@@ -228,7 +213,7 @@ def _note(note: CaseNote, acting: Acting, now: dt.datetime) -> dict[str, Any]:
 def list_case_notes(request: HttpRequest, public_id: uuid.UUID, page: int = 1) -> dict[str, Any]:
     """Notes in the categories the token may read, newest first, 50 per page."""
     acting = _caseload_acting(request)
-    person = _readable_person(acting, public_id)
+    person = readable_person(acting, public_id, policy.IDENTITY.key)
     page = max(page, 1)
     decisions = policy.readable_categories(acting, person)
     shown, _waiting = rules.readable_note_categories(decisions, {})
@@ -266,12 +251,12 @@ def create_case_note(
     """`category` must be one the token may read for the person. With `corrects`, the note corrects an
     earlier note of the token's organization and takes its category."""
     acting = _caseload_acting(request)
-    person = _readable_person(acting, public_id)
+    person = readable_person(acting, public_id, policy.IDENTITY.key)
     corrects = None
     if payload.corrects is not None:
         corrects = CaseNote.objects.filter(public_id=payload.corrects, person=person).first()
         if corrects is None or not policy.can_read(acting, person, corrects.category):
-            raise _not_found()
+            raise not_found()
     occurred_at = payload.occurred_at
     if timezone.is_naive(occurred_at):
         occurred_at = timezone.make_aware(occurred_at)

@@ -237,12 +237,16 @@ def _local_file(job: ImportJob, path: Path | None) -> Iterator[Path]:
     if not job.stored_file:
         raise FileRefused("gone", _("The uploaded file is no longer available: upload it again."))
     try:
-        yield Path(default_storage.path(job.stored_file))
-    except NotImplementedError:
-        with default_storage.open(job.stored_file) as remote, tempfile.NamedTemporaryFile() as local:
-            shutil.copyfileobj(remote, local)
-            local.flush()
-            yield Path(local.name)
+        local_path = Path(default_storage.path(job.stored_file))
+    except NotImplementedError:  # Django's answer for storages without local files (e.g. S3)
+        local_path = None
+    if local_path is not None:
+        yield local_path
+        return
+    with default_storage.open(job.stored_file) as remote, tempfile.NamedTemporaryFile() as local:
+        shutil.copyfileobj(remote, local)
+        local.flush()
+        yield Path(local.name)
 
 
 def _delete_upload(job: ImportJob) -> None:

@@ -24,8 +24,9 @@ from pydantic import ConfigDict, Field
 from resoc.access import policy
 from resoc.access.context import Acting
 from resoc.access.models import User
+from resoc.api.access import check_readable, not_found, readable_person
 from resoc.api.auth import acting_of
-from resoc.api.problems import ApiProblem, ProblemType, not_found_detail
+from resoc.api.problems import ApiProblem
 from resoc.api.schemas import Problem
 from resoc.audit.models import AuditAction
 from resoc.audit.services import audit_person, audit_record
@@ -120,28 +121,6 @@ class ReviewIn(Schema):
     next_review_due: dt.date = Field(description="After the review and not in the past.")
 
 
-def _not_found() -> ApiProblem:
-    return ApiProblem(404, ProblemType.NOT_FOUND, not_found_detail())
-
-
-def _check_readable(acting: Acting, person: Person) -> None:
-    decision = policy.can_read(acting, person, CATEGORY)
-    if not decision:
-        audit_person(
-            actor=acting.actor, action=AuditAction.DENIED, person_id=person.public_id, category=CATEGORY
-        )
-        raise _not_found()
-    if decision.needs_purpose:
-        audit_person(
-            actor=acting.actor,
-            action=AuditAction.DENIED,
-            person_id=person.public_id,
-            category=CATEGORY,
-            detail={"reason": "purpose_required"},
-        )
-        raise PermissionDenied
-
-
 @contextmanager
 def _refusals_audited(acting: Acting, person: Person) -> Iterator[None]:
     """A change the token's role may not make is a refused attempt: audit it, then answer 403."""
@@ -159,15 +138,6 @@ def _refusals_audited(acting: Acting, person: Person) -> Iterator[None]:
         raise
 
 
-def _readable_person(acting: Acting, public_id: uuid.UUID) -> Person:
-    person = Person.objects.current().filter(public_id=public_id).first()
-    if person is None:
-        audit_person(actor=acting.actor, action=AuditAction.DENIED, person_id=public_id, category=CATEGORY)
-        raise _not_found()
-    _check_readable(acting, person)
-    return person
-
-
 def _denied(acting: Acting, public_id: uuid.UUID) -> ApiProblem:
     audit_record(
         actor=acting.actor,
@@ -176,7 +146,7 @@ def _denied(acting: Acting, public_id: uuid.UUID) -> ApiProblem:
         record_type=services.RECORD_TYPE,
         record_id=str(public_id),
     )
-    return _not_found()
+    return not_found()
 
 
 def _loaded(plans: QuerySet[Plan]) -> Plan | None:
@@ -224,7 +194,7 @@ def _full(plan: Plan) -> dict[str, Any]:
 def _current_full(person: Person) -> dict[str, Any]:
     plan = selectors.person_plan(person=person)
     if plan is None:
-        raise _not_found()
+        raise not_found()
     return _full(plan)
 
 
@@ -260,7 +230,7 @@ def _measure(measure: Measure) -> dict[str, Any]:
 def get_plan(request: HttpRequest, public_id: uuid.UUID) -> dict[str, Any]:
     """The active plan, else the latest closed one; 404 when the person has none."""
     acting = acting_of(request)
-    person = _readable_person(acting, public_id)
+    person = readable_person(acting, public_id, CATEGORY)
     audit_person(
         actor=acting.actor,
         action=AuditAction.VIEW,
@@ -280,7 +250,7 @@ def get_plan(request: HttpRequest, public_id: uuid.UUID) -> dict[str, Any]:
 def create_plan(request: HttpRequest, public_id: uuid.UUID, response: HttpResponse) -> Status[dict[str, Any]]:
     """One proposed goal per need of medium or high priority. Refused (422) while a plan is active."""
     acting = acting_of(request)
-    person = _readable_person(acting, public_id)
+    person = readable_person(acting, public_id, CATEGORY)
     with _refusals_audited(acting, person):
         services.plan_create_from_assessment(acting=acting, person=person)
     response["Location"] = reverse("api:get_plan", kwargs={"public_id": person.public_id})
@@ -298,7 +268,7 @@ def add_goal(request: HttpRequest, public_id: uuid.UUID, payload: GoalIn) -> Sta
     plan = Plan.objects.select_related("person", "assessment").filter(public_id=public_id).first()
     if plan is None:
         raise _denied(acting, public_id)
-    _check_readable(acting, plan.person)
+    check_readable(acting, plan.person, CATEGORY)
     with _refusals_audited(acting, plan.person):
         goal = services.goal_add(
             acting=acting,
@@ -336,7 +306,7 @@ def add_measure(request: HttpRequest, public_id: uuid.UUID, payload: MeasureIn) 
     goal = Goal.objects.select_related("plan__person", "plan__assessment").filter(public_id=public_id).first()
     if goal is None:
         raise _denied(acting, public_id)
-    _check_readable(acting, goal.plan.person)
+    check_readable(acting, goal.plan.person, CATEGORY)
     with _refusals_audited(acting, goal.plan.person):
         if not services.can_plan(acting, goal.plan.person):
             raise PermissionDenied
@@ -381,7 +351,7 @@ def set_measure_status(
     )
     if measure is None:
         raise _denied(acting, public_id)
-    _check_readable(acting, measure.goal.plan.person)
+    check_readable(acting, measure.goal.plan.person, CATEGORY)
     with _refusals_audited(acting, measure.goal.plan.person):
         services.measure_status_set(acting=acting, measure=measure, status=payload.status.value)
     return _measure(measure)
@@ -392,7 +362,7 @@ def _readable_plan(acting: Acting, public_id: uuid.UUID) -> Plan:
     plan = Plan.objects.select_related("person").filter(public_id=public_id).first()
     if plan is None:
         raise _denied(acting, public_id)
-    _check_readable(acting, plan.person)
+    check_readable(acting, plan.person, CATEGORY)
     return plan
 
 

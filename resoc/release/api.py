@@ -11,17 +11,15 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import ConfigDict, Field
 
-from resoc.access import policy
-from resoc.access.context import Acting
+from resoc.api.access import not_found, readable_person
 from resoc.api.auth import acting_of
-from resoc.api.problems import ApiProblem, ProblemType, not_found_detail
 from resoc.api.schemas import Problem
 from resoc.audit.models import AuditAction
 from resoc.audit.services import audit_person, audit_record
@@ -138,21 +136,6 @@ class MeetingsOut(Schema):
     meetings: list[MeetingOut]
 
 
-def _not_found() -> ApiProblem:
-    return ApiProblem(404, ProblemType.NOT_FOUND, not_found_detail())
-
-
-def _readable_person(acting: Acting, public_id: uuid.UUID) -> Person:
-    person = Person.objects.current().filter(public_id=public_id).first()
-    decision = policy.can_read(acting, person, CATEGORY) if person is not None else None
-    if person is None or not decision:
-        audit_person(actor=acting.actor, action=AuditAction.DENIED, person_id=public_id, category=CATEGORY)
-        raise _not_found()
-    if decision is not None and decision.needs_purpose:
-        raise PermissionDenied  # a token cannot state a purpose per request yet
-    return person
-
-
 def _task(task: ReleaseTask, on: dt.date) -> dict[str, Any]:
     return {
         "public_id": task.public_id,
@@ -201,7 +184,7 @@ def _timeline(person: Person) -> dict[str, Any]:
 def get_release_tasks(request: HttpRequest, public_id: uuid.UUID) -> dict[str, Any]:
     """All tasks (generated and meeting follow-ups), by their offset from the release."""
     acting = acting_of(request)
-    person = _readable_person(acting, public_id)
+    person = readable_person(acting, public_id, CATEGORY)
     audit_person(
         actor=acting.actor,
         action=AuditAction.VIEW,
@@ -232,7 +215,7 @@ def _organization_or_error(field: str, code: str | None) -> Organization | None:
 def generate_release_tasks(request: HttpRequest, public_id: uuid.UUID, payload: GenerateIn) -> dict[str, Any]:
     """Idempotent: open tasks move with the date and the named organizations; done ones stay."""
     acting = acting_of(request)
-    person = _readable_person(acting, public_id)
+    person = readable_person(acting, public_id, CATEGORY)
     current = selectors.person_timeline(person=person, on=timezone.localdate()).preparation
     given = payload.model_fields_set
     municipality = (
@@ -271,7 +254,7 @@ def set_release_task_status(
             record_type=services.RECORD_TASK,
             record_id=str(public_id),
         )
-        raise _not_found()
+        raise not_found()
     task = services.task_status_set(acting=acting, task=task, status=payload.status.value, note=payload.note)
     return _task(task, timezone.localdate())
 
@@ -308,7 +291,7 @@ def _meeting(meeting: InterInstitutionalMeeting) -> dict[str, Any]:
 )
 def get_meetings(request: HttpRequest, public_id: uuid.UUID) -> dict[str, Any]:
     acting = acting_of(request)
-    person = _readable_person(acting, public_id)
+    person = readable_person(acting, public_id, CATEGORY)
     audit_person(
         actor=acting.actor,
         action=AuditAction.VIEW,
@@ -334,7 +317,7 @@ def get_meetings(request: HttpRequest, public_id: uuid.UUID) -> dict[str, Any]:
 def record_meeting(request: HttpRequest, public_id: uuid.UUID, payload: MeetingIn) -> Status[dict[str, Any]]:
     """A meeting in the future is planned: it may not carry decisions yet (422)."""
     acting = acting_of(request)
-    person = _readable_person(acting, public_id)
+    person = readable_person(acting, public_id, CATEGORY)
     meeting = services.meeting_record(
         acting=acting,
         person=person,

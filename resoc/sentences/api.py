@@ -21,8 +21,9 @@ from ninja import Router, Status
 from resoc.access import policy
 from resoc.access.context import Acting
 from resoc.access.models import User
+from resoc.api.access import check_readable, not_found, readable_person
 from resoc.api.auth import acting_of
-from resoc.api.problems import ApiProblem, ProblemType, not_found_detail
+from resoc.api.problems import ApiProblem, ProblemType
 from resoc.api.schemas import Problem
 from resoc.audit.models import AuditAction
 from resoc.audit.services import audit_person, audit_record
@@ -117,34 +118,6 @@ def _sentence_out(sentence: Sentence) -> SentenceOut:
 # --- access and audit ------------------------------------------------------------------------------
 
 
-def _not_found() -> ApiProblem:
-    return ApiProblem(404, ProblemType.NOT_FOUND, not_found_detail())
-
-
-def _check_readable(acting: Acting, person: Person) -> None:
-    """404 unless ``acting`` may read the person's sentence; the refusal is audited."""
-    if not policy.can_read(acting, person, policy.SENTENCE.key):
-        audit_person(
-            actor=acting.actor,
-            action=AuditAction.DENIED,
-            person_id=person.public_id,
-            category=policy.SENTENCE.key,
-        )
-        raise _not_found()
-
-
-def _readable(acting: Acting, public_id: uuid.UUID) -> Person:
-    """The person if ``acting`` may read their sentence; 404 otherwise, whether or not they exist."""
-    person = Person.objects.current().filter(public_id=public_id).first()
-    if person is None:
-        audit_person(
-            actor=acting.actor, action=AuditAction.DENIED, person_id=public_id, category=policy.SENTENCE.key
-        )
-        raise _not_found()
-    _check_readable(acting, person)
-    return person
-
-
 def _audit_view(acting: Acting, person: Person, record_type: str) -> None:
     audit_person(
         actor=acting.actor,
@@ -228,7 +201,7 @@ class _Lookups:
 def list_sentences(request: HttpRequest, public_id: uuid.UUID) -> list[SentenceOut]:
     """Newest first."""
     acting = acting_of(request)
-    person = _readable(acting, public_id)
+    person = readable_person(acting, public_id, policy.SENTENCE.key)
     _audit_view(acting, person, "sentence")
     return [
         _sentence_out(s)
@@ -247,7 +220,7 @@ def record_sentence(
 ) -> Status[SentenceOut]:
     """Resocialization and probation officers who read the person's sentence."""
     acting = acting_of(request)
-    person = _readable(acting, public_id)
+    person = readable_person(acting, public_id, policy.SENTENCE.key)
     with _refusals_audited(acting, person, "sentence"):
         _forbid_unless(services.may_record_sentence(acting, person, readable=True))
         lookups = _Lookups()
@@ -278,7 +251,7 @@ def record_sentence(
 def list_custody_periods(request: HttpRequest, public_id: uuid.UUID) -> list[CustodyPeriodOut]:
     """Newest first, with the temporary absences of each period."""
     acting = acting_of(request)
-    person = _readable(acting, public_id)
+    person = readable_person(acting, public_id, policy.SENTENCE.key)
     _audit_view(acting, person, "custody_period")
     return [_custody_out(p) for p in selectors.custody_periods(person=person)]
 
@@ -294,7 +267,7 @@ def admit_to_custody(
 ) -> Status[CustodyPeriodOut]:
     """Open a custody period. Resocialization officers of the admitting prison only."""
     acting = acting_of(request)
-    person = _readable(acting, public_id)
+    person = readable_person(acting, public_id, policy.SENTENCE.key)
     with _refusals_audited(acting, person, "custody_period"):
         _forbid_unless(services.may_change_custody(acting, person, holding=None, readable=True))
         lookups = _Lookups()
@@ -324,7 +297,7 @@ def transfer_custody(
     """End the open custody period and open one in the receiving prison on the same day; answers the new
     period. Resocialization officers of the prison holding the person only."""
     acting = acting_of(request)
-    person = _readable(acting, public_id)
+    person = readable_person(acting, public_id, policy.SENTENCE.key)
     with _refusals_audited(acting, person, "custody_period"):
         holding = services.open_custody_period(person)
         _forbid_unless(services.may_change_custody(acting, person, holding=holding, readable=True))
@@ -352,7 +325,7 @@ def transfer_custody(
 def list_absences(request: HttpRequest, public_id: uuid.UUID) -> list[AbsenceRecordOut]:
     """Newest first, over all custody periods."""
     acting = acting_of(request)
-    person = _readable(acting, public_id)
+    person = readable_person(acting, public_id, policy.SENTENCE.key)
     _audit_view(acting, person, "temporary_absence")
     absences = (
         TemporaryAbsence.objects.filter(custody_period__person=person)
@@ -374,7 +347,7 @@ def record_absence(
     """Within the open custody period unless ``custody_period`` names another one of the person.
     Resocialization officers of the prison of that period only."""
     acting = acting_of(request)
-    person = _readable(acting, public_id)
+    person = readable_person(acting, public_id, policy.SENTENCE.key)
     with _refusals_audited(acting, person, "temporary_absence"):
         if payload.custody_period is None:
             period = services.open_custody_period(person)
@@ -410,7 +383,7 @@ def record_absence(
 def release_person(request: HttpRequest, public_id: uuid.UUID, payload: ReleaseCreate) -> Status[ReleaseOut]:
     """End the open custody period with a release. Resocialization officers of the holding prison only."""
     acting = acting_of(request)
-    person = _readable(acting, public_id)
+    person = readable_person(acting, public_id, policy.SENTENCE.key)
     with _refusals_audited(acting, person, "release"):
         release: Release = services.person_release(
             acting=acting, person=person, released_on=payload.released_on, reason=payload.reason
@@ -437,7 +410,7 @@ def release_person(request: HttpRequest, public_id: uuid.UUID, payload: ReleaseC
 )
 def list_probation_periods(request: HttpRequest, public_id: uuid.UUID) -> list[ProbationPeriodOut]:
     acting = acting_of(request)
-    person = _readable(acting, public_id)
+    person = readable_person(acting, public_id, policy.SENTENCE.key)
     _audit_view(acting, person, "probation_period")
     return [_probation_out(p) for p in selectors.probation_periods(person=person)]
 
@@ -453,7 +426,7 @@ def start_probation(
 ) -> Status[ProbationPeriodOut]:
     """Open a probation period in the token's own probation unit. Probation officers only."""
     acting = acting_of(request)
-    person = _readable(acting, public_id)
+    person = readable_person(acting, public_id, policy.SENTENCE.key)
     with _refusals_audited(acting, person, "probation_period"):
         _forbid_unless(services.may_start_probation(acting, person, readable=True))
         lookups = _Lookups()
@@ -489,8 +462,8 @@ def end_probation(request: HttpRequest, public_id: uuid.UUID, payload: Probation
             record_type="probation_period",
             record_id=str(public_id),
         )
-        raise _not_found()
-    _check_readable(acting, period.person)
+        raise not_found()
+    check_readable(acting, period.person, policy.SENTENCE.key)
     with _refusals_audited(acting, period.person, "probation_period"):
         period = services.probation_end(acting=acting, period=period, ends_on=payload.ends_on)
     return _probation_out(period)

@@ -1,10 +1,11 @@
 """The import runs as a background task: through the real database queue, and on Redis with RQ."""
 
+import os
 import signal
-import socket
 
 import pytest
 from django.core.files.base import ContentFile
+from django.core.files.storage import InMemoryStorage, Storage
 from django.core.management import call_command
 from django.db import connection
 
@@ -61,22 +62,14 @@ def test_the_immediate_backend_runs_the_import_inline(tmp_path, officer, setting
     assert (job.status, job.accepted) == (JobStatus.DONE, 1)
 
 
-def _redis_available() -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
-    except OSError:
-        return False
-    return True
-
-
-@pytest.mark.skipif(not _redis_available(), reason="no Redis on 127.0.0.1:6379")
+@pytest.mark.redis
 def test_an_import_runs_on_rq_with_redis(tmp_path, officer, settings):
     import django_rq
     from django_tasks_rq.backend import Job
     from rq import SimpleWorker
 
     # Database 15 of the local Redis, emptied before and after: the test leaves nothing behind.
-    settings.RQ_QUEUES = {"default": {"URL": "redis://127.0.0.1:6379/15"}}
+    settings.RQ_QUEUES = {"default": {"URL": os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")}}
     settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
     queue = django_rq.get_queue("default", job_class=Job)
     queue.connection.flushdb()
@@ -122,3 +115,37 @@ def test_progress_is_published_while_an_all_or_nothing_import_holds_its_transact
     assert seen == [2, 4, 5]
     assert job.accepted == 5
     assert not list((tmp_path / "media" / "imports" / "progress").glob("*.json"))
+
+
+class ObjectStorage(Storage):
+    """Like S3 and other object storages: files have no local path (Storage.path is not implemented)."""
+
+    def __init__(self):
+        self._files = InMemoryStorage()
+
+    def _open(self, name, mode="rb"):
+        return self._files.open(name, mode)
+
+    def _save(self, name, content):
+        return self._files.save(name, content)
+
+    def exists(self, name):
+        return self._files.exists(name)
+
+    def delete(self, name):
+        self._files.delete(name)
+
+    def size(self, name):
+        return self._files.size(name)
+
+
+def test_an_upload_kept_in_a_storage_without_local_files_is_copied_out_and_imported(
+    tmp_path, officer, settings
+):
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": f"{__name__}.ObjectStorage"}}
+    job = _upload(officer, tmp_path, [register_row(), register_row(personal_code="bad")])
+    assert not (tmp_path / "media").exists()  # nothing on the local disk
+    services.import_job_run(job=job)
+    job.refresh_from_db()
+    assert (job.status, job.accepted, job.rejected) == (JobStatus.DONE, 1, 1)
+    assert Person.objects.filter(personal_code=register_row()["personal_code"]).exists()
