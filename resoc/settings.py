@@ -158,6 +158,8 @@ OTP_TOTP_ISSUER = "Resoc"
 LANGUAGE_CODE = "lv"
 LANGUAGES = [("lv", _("Latvian")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "resoc" / "locale"]
+# Dates read the Latvian way in both languages (resoc/formats/*/formats.py).
+FORMAT_MODULE_PATH = ["resoc.formats"]
 TIME_ZONE = "Europe/Riga"
 USE_I18N = True
 USE_TZ = True
