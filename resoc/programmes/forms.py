@@ -150,14 +150,19 @@ class ProgrammeForm(forms.Form):
         return data
 
 
+class LocationChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.organization} — {obj.name}"
+
+
 class RoomForm(forms.Form):
-    location = forms.ModelChoiceField(label=_("Location"), queryset=Location.objects.none())
+    location = LocationChoiceField(label=_("Location"), queryset=Location.objects.none())
     name = forms.CharField(label=_("Room"), max_length=100)
     kind = forms.ChoiceField(label=_("Kind"), choices=RoomKind.choices)
     capacity = forms.IntegerField(label=_("Places"), min_value=1, max_value=500)
 
     def __init__(self, *args: Any, locations: list[Location], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["location"]
-        field.queryset = Location.objects.filter(pk__in=[loc.pk for loc in locations])  # type: ignore[attr-defined]
-        field.label_from_instance = lambda loc: f"{loc.organization} — {loc.name}"  # type: ignore[attr-defined]
+        field = cast(LocationChoiceField, self.fields["location"])
+        ids = [loc.pk for loc in locations]
+        field.queryset = Location.objects.filter(pk__in=ids).select_related("organization")

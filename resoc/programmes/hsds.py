@@ -18,7 +18,7 @@ import math
 import uuid
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -79,9 +79,11 @@ def published_offers() -> QuerySet[Offer]:
 
 
 def _organizations() -> QuerySet[Organization]:
-    published = published_offers().values("organization_id")
+    """Organizations delivering a published service or holding a location where one is delivered."""
+    delivering = published_offers().values("organization_id")
+    hosting = OfferLocation.objects.filter(offer__in=published_offers()).values("location__organization_id")
     return (
-        Organization.objects.filter(pk__in=published, is_active=True)
+        Organization.objects.filter(Q(pk__in=delivering) | Q(pk__in=hosting), is_active=True)
         .select_related("parent")
         .order_by("code")
     )

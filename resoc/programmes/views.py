@@ -23,9 +23,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from resoc.access import policy
 from resoc.access.context import Acting
 from resoc.access.http import ResocRequest, acting_or_403
+from resoc.assessments.models import RiskLevel
 from resoc.audit.models import AuditAction
 from resoc.audit.services import audit_person
-from resoc.people.models import Person
+from resoc.people.models import LatvianLevel, Person, Sex
 from resoc.people.views import PURPOSES_SESSION_KEY
 from resoc.programmes import selectors, services
 from resoc.programmes.eligibility import Status
@@ -33,6 +34,9 @@ from resoc.programmes.forms import CatalogueFilterForm, ProgrammeForm, RoomForm
 from resoc.programmes.models import Programme
 from resoc.web.forms import add_validation_errors
 
+SEX_LABELS = dict(Sex.choices)
+RISK_LABELS = dict(RiskLevel.choices)
+LATVIAN_LABELS = dict(LatvianLevel.choices)
 ELIGIBILITY_CATEGORIES = (policy.SENTENCE.key, policy.ASSESSMENT.key)
 ELIGIBILITY_RECORD = "programme_eligibility"
 
@@ -78,6 +82,8 @@ def detail(request: ResocRequest, public_id: uuid.UUID) -> HttpResponse:
             "programme": programme,
             "needs": [labels.get(key, key) for key in programme.needs],
             "regime_levels": [regimes.get(code, code) for code in programme.regime_levels],
+            "sexes": [str(SEX_LABELS.get(value, value)) for value in programme.sexes],
+            "risk_levels": [str(RISK_LABELS.get(value, value)) for value in programme.risk_levels],
             "offers": selectors.programme_offers(programme=programme),
             "may_edit": services.can_edit_programme(acting, programme),
         },
@@ -200,6 +206,8 @@ def person_eligibility(request: ResocRequest, person_id: uuid.UUID) -> HttpRespo
     context: dict[str, Any] = {
         "person": person,
         "facts": result.facts,
+        "risk_level": RISK_LABELS.get(result.facts.risk_level or "", ""),
+        "latvian_level": LATVIAN_LABELS.get(result.facts.latvian_level, ""),
         "today": today,
         "eligible": result.with_status(Status.ELIGIBLE),
         "unknown": result.with_status(Status.UNKNOWN),

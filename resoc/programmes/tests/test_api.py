@@ -138,3 +138,20 @@ def test_ngo_coordinator_with_consent_still_cannot_read_eligibility(
     add_consent(world.person, world.ngo, ["identity", "education_employment", "health"])
     response = api_as("ngo_coordinator").get(f"/persons/{world.person.public_id}/eligibility")
     assert response.status_code == 404
+
+
+def test_eligibility_takes_the_same_queries_for_few_and_many_programmes(
+    world, directory, serving, api_as
+) -> None:
+    api = api_as("prison_officer")
+    url = f"/persons/{world.person.public_id}/eligibility"
+    api.get(url)
+    with CaptureQueriesContext(connection) as few:
+        api.get(url)
+    for number in range(12):
+        make_programme(
+            f"p-{number}", name=f"Programma {number}", min_months_left=3, organizations=["ievp", "vpd"]
+        )
+    with CaptureQueriesContext(connection) as many:
+        assert len(api.get(url).json()["results"]) == 14
+    assert len(many) == len(few)

@@ -146,3 +146,13 @@ def test_queries_do_not_grow_with_the_rows(world, directory, path) -> None:
     with CaptureQueriesContext(connection) as many:
         assert get(path)["total_items"] > before
     assert len(many) == len(few)
+
+
+def test_every_location_owner_is_published(world, directory) -> None:
+    # An NGO delivers at the prison: the prison (the location's owner) is listed too.
+    ngo_programme = make_programme("ngo-kurss", name="NVO kurss", organizations=["test-ngo"])
+    make_offer(ngo_programme, directory["location"], "test-ngo")
+    organization_ids = {o["id"] for o in get("organizations?per_page=100")["contents"]}
+    location_owners = {loc["organization_id"] for loc in get("locations?per_page=100")["contents"]}
+    assert location_owners <= organization_ids
+    assert str(world.ngo.public_id) in organization_ids

@@ -219,3 +219,38 @@ def test_latvian_interface(world, directory) -> None:
     with translation.override("lv"):
         page = world.client("prison_officer").get("/programmes/").content.decode()
     assert "Metinātājs" in page
+
+
+def test_rule_values_are_shown_in_words(world, directory) -> None:
+    women = make_programme("sievietem", name="Sievietēm", sexes=["female"], risk_levels=["very_high"])
+    page = english(world.client("prison_officer")).get(f"/programmes/{women.public_id}/").content.decode()
+    assert "Only for: Female" in page
+    assert "For risk levels: Very high" in page
+
+
+def test_the_rooms_page_takes_the_same_queries_for_few_and_many(world, directory) -> None:
+    client = world.client("org_admin")
+    client.get("/programmes/rooms/")
+    with CaptureQueriesContext(connection) as few:
+        client.get("/programmes/rooms/")
+    from resoc.programmes.tests.conftest import make_location
+
+    for number in range(5):
+        location = make_location("jelgavas-cietums", f"Korpuss {number}")
+        Room.objects.create(location=location, name=f"Klase {number}", capacity=10)
+    with CaptureQueriesContext(connection) as many:
+        assert "Klase 4" in client.get("/programmes/rooms/").content.decode()
+    assert len(many) == len(few)
+
+
+def test_the_eligibility_page_takes_the_same_queries_for_few_and_many(world, directory, serving) -> None:
+    client = world.client("prison_officer")
+    url = f"/programmes/eligibility/{world.person.public_id}/"
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for number in range(12):
+        make_programme(f"p-{number}", name=f"Programma {number}", min_age=18, regime_levels=["closed-medium"])
+    with CaptureQueriesContext(connection) as many:
+        assert "Programma 11" in client.get(url).content.decode()
+    assert len(many) == len(few)
