@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -230,7 +230,9 @@ class Room(models.Model):
     location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="rooms")
     name = models.CharField(_("name"), max_length=100, validators=[plain_text_validator])
     kind = models.CharField(_("kind"), max_length=20, choices=RoomKind.choices, default=RoomKind.CLASSROOM)
-    capacity = models.PositiveSmallIntegerField(_("places"), validators=[MaxValueValidator(500)])
+    capacity = models.PositiveSmallIntegerField(
+        _("places"), validators=[MinValueValidator(1), MaxValueValidator(500)]
+    )
     is_active = models.BooleanField(_("in use"), default=True)
 
     class Meta:

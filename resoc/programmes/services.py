@@ -191,8 +191,9 @@ def room_create(*, acting: Acting, location: Location, name: str, kind: str, cap
     """A room at one of the acting organization's locations; names are unique per location."""
     if not can_manage_rooms(acting, location.organization):
         raise PermissionDenied
+    name = name.strip()
     room = Room(location=location, name=name, kind=kind, capacity=capacity)
-    if Room.objects.filter(location=location, name__iexact=name.strip()).exists():
+    if Room.objects.filter(location=location, name__iexact=name).exists():
         raise ValidationError({"name": [_("This location already has a room with this name.")]})
     room.full_clean(validate_constraints=False)
     with transaction.atomic():
