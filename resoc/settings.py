@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "resoc.release",
     "resoc.casework",
     "resoc.imports",
+    "resoc.programmes",
     "resoc.api",
     "resoc.demo",
     "django.contrib.admin",

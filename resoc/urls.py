@@ -17,6 +17,7 @@ urlpatterns = [
     path("release/", include("resoc.release.urls")),
     path("casework/", include("resoc.casework.urls")),
     path("imports/", include("resoc.imports.urls")),
+    path("programmes/", include("resoc.programmes.urls")),
     path("audit/", include("resoc.audit.urls")),
     path("api/v1/", api.urls),
     re_path(r"^api/v1/(?P<path>.*)$", unknown_endpoint),

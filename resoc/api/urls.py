@@ -9,6 +9,8 @@ from resoc.assessments.api import router as assessments_router
 from resoc.casework.api import router as casework_router
 from resoc.imports.api import router as imports_router
 from resoc.plans.api import router as plans_router
+from resoc.programmes.api import router as programmes_router
+from resoc.programmes.hsds import router as hsds_router
 from resoc.release.api import router as release_router
 from resoc.sentences.api import router as sentences_router
 
@@ -32,3 +34,5 @@ api.add_router("", plans_router)
 api.add_router("", release_router)
 api.add_router("", casework_router)
 api.add_router("", imports_router)
+api.add_router("", programmes_router)
+api.add_router("", hsds_router)

@@ -37,6 +37,7 @@ from resoc.demo.common import (
 )
 from resoc.demo.journeys import JourneyCounts, build_journeys, regime_levels_by_type, write_journeys
 from resoc.demo.models import DemoDataset
+from resoc.demo.programmes import seed_programmes
 from resoc.demo.release import ReleaseCounts, seed_release
 from resoc.demo.selectors import forget_demo_data_flag
 from resoc.organizations.models import Organization, OrganizationType
@@ -664,6 +665,7 @@ def seed_demo(*, persons: int, seed: int, today: dt.date | None = None) -> SeedR
     with transaction.atomic():
         orgs = ensure_demo_organizations()
         users = ensure_demo_users(orgs)
+        seed_programmes(orgs)
         used = {
             code
             for code in Person.objects.current()

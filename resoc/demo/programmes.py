@@ -1,0 +1,345 @@
+"""The demo programme catalogue: the programmes the seed documents name, where they run, in which rooms.
+
+The motivation and correction programmes, the five vocational programmes of the LV0020 project
+(carpenter, turner, electrician, welder, locksmith) in twelve classrooms and workshops at Jēkabpils and
+Jelgava prisons, Latvian language courses, addiction and HIV/AIDS education and leisure run by NGOs,
+volunteer-led activities and NVA career consultations (from the age of 29, as project 9.1.2 offered
+them). Lengths, rules, addresses and room sizes are synthetic and the places are labelled "(demo)".
+Idempotent: records are found by code or name, so seeding again changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from resoc.organizations.models import Organization
+from resoc.programmes.models import Location, Offer, OfferLocation, Programme, ProgrammeType, Room
+
+VOCATIONAL_LEVELS = [
+    "closed-medium",
+    "closed-highest",
+    "partly-closed-lowest",
+    "partly-closed-medium",
+    "partly-closed-highest",
+]
+QUALIFICATION = (
+    "Profesionālās kvalifikācijas apliecība (demo)",
+    "Vocational qualification certificate (demo)",
+)
+
+# code: (type, name, English name, aims, needs, delivering organizations, rules)
+PROGRAMMES: dict[str, tuple[str, str, str, str, list[str], list[str], dict[str, Any]]] = {
+    "motivacijas-programma": (
+        "motivation",
+        "Motivācijas programma",
+        "Motivation programme",
+        "Rosināt mācīties, strādāt un iesaistīties resocializācijas programmās.",
+        ["attitudes", "education_employment"],
+        ["ievp"],
+        {"sessions": 10, "hours": 20, "min_months_left": 3},
+    ),
+    "domasanas-prasmes": (
+        "correction",
+        "Domāšanas prasmju programma",
+        "Thinking skills programme",
+        "Problēmu risināšana, impulsu kontrole un prosociāla domāšana.",
+        ["attitudes", "antisocial_pattern", "associates"],
+        ["ievp", "vpd"],
+        {
+            "sessions": 18,
+            "hours": 36,
+            "min_age": 18,
+            "risk_levels": ["medium", "high", "very_high"],
+            "min_months_left": 6,
+        },
+    ),
+    "vardarbibas-korekcija": (
+        "correction",
+        "Vardarbīgas uzvedības korekcijas programma",
+        "Violent behaviour correction programme",
+        "Vardarbīgas uzvedības atpazīšana un alternatīvas tai.",
+        ["antisocial_pattern", "attitudes"],
+        ["ievp", "vpd"],
+        {
+            "sessions": 24,
+            "hours": 48,
+            "min_age": 18,
+            "risk_levels": ["high", "very_high"],
+            "min_months_left": 8,
+        },
+    ),
+    "galdnieks": (
+        "vocational_education",
+        "Galdnieks",
+        "Carpenter",
+        "Galdnieka profesionālā kvalifikācija.",
+        ["education_employment"],
+        ["ievp"],
+        {},
+    ),
+    "virpotajs": (
+        "vocational_education",
+        "Virpotājs",
+        "Turner",
+        "Virpotāja profesionālā kvalifikācija.",
+        ["education_employment"],
+        ["ievp"],
+        {},
+    ),
+    "elektromontieris": (
+        "vocational_education",
+        "Elektromontieris",
+        "Electrician",
+        "Elektromontiera profesionālā kvalifikācija.",
+        ["education_employment"],
+        ["ievp"],
+        {},
+    ),
+    "metinatajs": (
+        "vocational_education",
+        "Metinātājs",
+        "Welder",
+        "Metinātāja profesionālā kvalifikācija.",
+        ["education_employment"],
+        ["ievp"],
+        {},
+    ),
+    "atslednieks": (
+        "vocational_education",
+        "Atslēdznieks",
+        "Locksmith",
+        "Atslēdznieka profesionālā kvalifikācija.",
+        ["education_employment"],
+        ["ievp"],
+        {},
+    ),
+    "latviesu-valoda": (
+        "state_language",
+        "Latviešu valodas kursi",
+        "Latvian language course",
+        "Valsts valodas apguve saziņai, mācībām un darbam.",
+        ["latvian_language"],
+        ["ievp"],
+        {
+            "sessions": 40,
+            "hours": 80,
+            "max_latvian_level": "B1",
+            "certificate": ("Apliecība par kursu beigšanu (demo)", "Course certificate (demo)"),
+        },
+    ),
+    "atkaribu-programma": (
+        "addiction",
+        "Atkarību mazināšanas programma",
+        "Addiction programme",
+        "Alkohola un narkotiku lietošanas mazināšana un recidīva novēršana.",
+        ["alcohol", "drugs"],
+        ["ievp", "demo-nvo-krasts"],
+        {"sessions": 16, "hours": 32, "min_age": 18},
+    ),
+    "hiv-izglitiba": (
+        "health",
+        "HIV/AIDS profilakses izglītība",
+        "HIV/AIDS prevention education",
+        "Zināšanas par HIV/AIDS, hepatītiem un drošu uzvedību.",
+        ["drugs", "emotional_wellbeing"],
+        ["demo-nvo-krasts"],
+        {"sessions": 4, "hours": 6},
+    ),
+    "brivais-laiks": (
+        "leisure_sport",
+        "Brīvā laika un sporta nodarbības",
+        "Leisure and sport",
+        "Strukturēts brīvais laiks un veselīgs dzīvesveids.",
+        ["leisure"],
+        ["demo-nvo-otra-iespeja"],
+        {"sessions": 30, "hours": 45},
+    ),
+    "gimenes-dienas": (
+        "family",
+        "Ģimenes dienas cietumā",
+        "Family days in prison",
+        "Saiknes uzturēšana ar ģimeni un bērniem.",
+        ["family"],
+        ["ievp", "demo-nvo-otra-iespeja"],
+        {"sessions": 2, "hours": 8},
+    ),
+    "lidzgaitnieku-grupa": (
+        "volunteer_led",
+        "Līdzgaitnieku atbalsta grupa",
+        "Peer support group",
+        "Brīvprātīgo un līdzgaitnieku atbalsts no soda sākuma līdz atgriešanās sabiedrībā.",
+        ["associates", "family"],
+        ["demo-nvo-cels"],
+        {"sessions": 12, "hours": 18},
+    ),
+    "karjeras-konsultacijas": (
+        "career",
+        "Karjeras konsultācijas",
+        "Career consultations",
+        "CV, darba meklēšana, profesijas izvēle un profesionālās piemērotības noteikšana.",
+        ["education_employment"],
+        ["nva"],
+        {"sessions": 3, "hours": 3, "min_age": 29},
+    ),
+    "veca-motivacijas-programma": (
+        "motivation",
+        "Motivācijas programma (līdz 2015, demo)",
+        "Motivation programme (until 2015, demo)",
+        "Iepriekšējā programmas versija; vairs netiek piedāvāta.",
+        ["attitudes"],
+        ["ievp"],
+        {"is_active": False},
+    ),
+}
+VOCATIONAL = ["galdnieks", "virpotajs", "elektromontieris", "metinatajs", "atslednieks"]
+
+# key: (organization code, name, street address, city, postal code)
+LOCATIONS: dict[str, tuple[str, str, str, str, str]] = {
+    "jekabpils": (
+        "jekabpils-cietums",
+        "Jēkabpils cietums, mācību korpuss (demo)",
+        "Mācību iela 1 (demo)",
+        "Jēkabpils",
+        "LV-5201",
+    ),
+    "jelgava": (
+        "jelgavas-cietums",
+        "Jelgavas cietums, mācību korpuss (demo)",
+        "Mācību iela 2 (demo)",
+        "Jelgava",
+        "LV-3001",
+    ),
+    "iluciems": (
+        "ilguciema-cietums",
+        "Iļģuciema cietums, apmeklējumu telpas (demo)",
+        "Mācību iela 3 (demo)",
+        "Rīga",
+        "LV-1055",
+    ),
+    "nva-jelgava": (
+        "nva-jelgava",
+        "NVA Jelgavas filiāle (demo)",
+        "Darba iela 4 (demo)",
+        "Jelgava",
+        "LV-3002",
+    ),
+    "cels": (
+        "demo-nvo-cels",
+        "Resocializācijas centrs “Ceļš” (demo)",
+        "Centra iela 5 (demo)",
+        "Rīga",
+        "LV-1010",
+    ),
+    "krasts": (
+        "demo-nvo-krasts",
+        "Biedrības “Krasts” centrs (demo)",
+        "Krasta iela 6 (demo)",
+        "Jelgava",
+        "LV-3004",
+    ),
+}
+
+# Six classrooms and workshops at each of the two LV0020 prisons: twelve in all.
+ROOMS: dict[str, list[tuple[str, str, int]]] = {
+    "jekabpils": [
+        ("Galdniecības darbnīca", "workshop", 10),
+        ("Virpošanas darbnīca", "workshop", 8),
+        ("Elektromontāžas klase", "classroom", 12),
+        ("Metināšanas darbnīca", "workshop", 8),
+        ("Atslēdznieku darbnīca", "workshop", 10),
+        ("Teorijas klase", "classroom", 15),
+    ],
+    "jelgava": [
+        ("Galdniecības darbnīca", "workshop", 10),
+        ("Virpošanas darbnīca", "workshop", 8),
+        ("Elektromontāžas klase", "classroom", 12),
+        ("Metināšanas darbnīca", "workshop", 8),
+        ("Valodu klase", "classroom", 14),
+        ("Grupu nodarbību telpa", "counselling", 12),
+    ],
+    "iluciems": [("Ģimenes istaba", "hall", 20)],
+    "cels": [("Grupu telpa", "counselling", 12)],
+}
+
+# Who delivers which programme where: programme code -> [(organization code, [location keys])].
+OFFERS: dict[str, list[tuple[str, list[str]]]] = {
+    "motivacijas-programma": [("jekabpils-cietums", ["jekabpils"]), ("jelgavas-cietums", ["jelgava"])],
+    "domasanas-prasmes": [("jelgavas-cietums", ["jelgava"])],
+    "vardarbibas-korekcija": [("jekabpils-cietums", ["jekabpils"])],
+    **{
+        code: [("jekabpils-cietums", ["jekabpils"]), ("jelgavas-cietums", ["jelgava"])] for code in VOCATIONAL
+    },
+    "latviesu-valoda": [("jekabpils-cietums", ["jekabpils"]), ("jelgavas-cietums", ["jelgava"])],
+    "atkaribu-programma": [("demo-nvo-krasts", ["krasts", "jelgava"])],
+    "hiv-izglitiba": [("demo-nvo-krasts", ["jelgava", "jekabpils"])],
+    "brivais-laiks": [("demo-nvo-otra-iespeja", ["jelgava"])],
+    "gimenes-dienas": [("ilguciema-cietums", ["iluciems"])],
+    "lidzgaitnieku-grupa": [("demo-nvo-cels", ["cels", "jelgava"])],
+    "karjeras-konsultacijas": [("nva-jelgava", ["nva-jelgava", "jelgava"])],
+}
+
+
+@dataclass(frozen=True)
+class ProgrammeCounts:
+    programmes: int
+    locations: int
+    rooms: int
+    offers: int
+
+
+def _programme_fields(code: str) -> dict[str, Any]:
+    _type, name, name_en, aims, needs, _orgs, rules = PROGRAMMES[code]
+    fields: dict[str, Any] = {"name": name, "name_en": name_en, "aims": aims, "needs": needs}
+    if code in VOCATIONAL:
+        fields.update(
+            sessions=160,
+            hours=640,
+            min_age=18,
+            min_latvian_level="A2",
+            min_months_left=9,
+            regime_levels=VOCATIONAL_LEVELS,
+            certificate=QUALIFICATION[0],
+            certificate_en=QUALIFICATION[1],
+        )
+    rules = dict(rules)
+    certificate = rules.pop("certificate", None)
+    if certificate:
+        fields.update(certificate=certificate[0], certificate_en=certificate[1])
+    fields.update(rules)
+    return fields
+
+
+def seed_programmes(orgs: dict[str, Organization]) -> ProgrammeCounts:
+    """Create (or find) the demo catalogue, places, rooms and offers."""
+    types = {t.code: t for t in ProgrammeType.objects.all()}
+    programmes: dict[str, Programme] = {}
+    for code, (type_code, *_rest) in PROGRAMMES.items():
+        programme, created = Programme.objects.get_or_create(
+            code=code, defaults={"type": types[type_code], **_programme_fields(code)}
+        )
+        if created:
+            programme.organizations.set([orgs[c] for c in PROGRAMMES[code][5]])
+        programmes[code] = programme
+    locations: dict[str, Location] = {}
+    for key, (org_code, name, address, city, postal_code) in LOCATIONS.items():
+        locations[key], _ = Location.objects.get_or_create(
+            organization=orgs[org_code],
+            name=name,
+            defaults={"address": address, "city": city, "postal_code": postal_code},
+        )
+    rooms = 0
+    for key, specs in ROOMS.items():
+        for name, kind, capacity in specs:
+            Room.objects.get_or_create(
+                location=locations[key], name=name, defaults={"kind": kind, "capacity": capacity}
+            )
+            rooms += 1
+    offers = 0
+    for code, deliveries in OFFERS.items():
+        for org_code, location_keys in deliveries:
+            offer, _ = Offer.objects.get_or_create(programme=programmes[code], organization=orgs[org_code])
+            for key in location_keys:
+                OfferLocation.objects.get_or_create(offer=offer, location=locations[key])
+            offers += 1
+    return ProgrammeCounts(programmes=len(programmes), locations=len(locations), rooms=rooms, offers=offers)

@@ -1,0 +1,183 @@
+"""Reads of the catalogue, the places and a person's eligibility; every list takes a fixed number of queries.
+
+The catalogue is small (tens to a few hundred programmes): it is read whole with its types and
+organizations, then filtered and sorted in Python — the needs filter looks inside a JSON list, which
+SQLite cannot index, and Latvian alphabetical order comes from ``resoc.text``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from resoc.assessments.models import Assessment, Domain, Instrument, Status
+from resoc.organizations.models import Organization
+from resoc.people.models import Person
+from resoc.programmes.eligibility import Finding, PersonFacts, check, status_of
+from resoc.programmes.eligibility import Status as EligibilityStatus
+from resoc.programmes.models import Location, Offer, OfferLocation, Programme, ProgrammeType, Room
+from resoc.sentences.models import CustodyPeriod, RegimeLevel, Sentence
+from resoc.text import fold, latvian_sort_key
+
+
+@dataclass(frozen=True)
+class Need:
+    key: str
+    label: str
+
+
+def need_choices() -> list[Need]:
+    """The domains of the current assessment instrument: what a programme can say it addresses."""
+    instrument = Instrument.objects.current()
+    if instrument is None:
+        return []
+    return [Need(d.key, d.label) for d in Domain.objects.filter(instrument=instrument).order_by("order")]
+
+
+def need_labels() -> dict[str, str]:
+    """Labels of every domain key any instrument version used (the newest version's name wins)."""
+    labels: dict[str, str] = {}
+    domains = Domain.objects.select_related("instrument").order_by("instrument__published_on", "order")
+    for domain in domains:
+        labels[domain.key] = domain.label
+    return labels
+
+
+def regime_level_labels() -> dict[str, str]:
+    return {level.code: level.label for level in RegimeLevel.objects.select_related("institution_type")}
+
+
+def programme_types() -> list[ProgrammeType]:
+    return list(ProgrammeType.objects.filter(is_active=True))
+
+
+def delivering_organizations() -> list[Organization]:
+    """Organizations that deliver at least one programme (the catalogue's organization filter)."""
+    return list(Organization.objects.filter(programmes__isnull=False).distinct().order_by("name"))
+
+
+@dataclass
+class CatalogueFilters:
+    q: str = ""
+    type: str = ""
+    need: str = ""
+    organization: str = ""
+    include_retired: bool = False
+
+
+def _with_relations(programmes: QuerySet[Programme]) -> QuerySet[Programme]:
+    return programmes.select_related("type").prefetch_related(
+        Prefetch("organizations", queryset=Organization.objects.order_by("name"))
+    )
+
+
+def catalogue(filters: CatalogueFilters | None = None) -> list[Programme]:
+    """Programmes matching ``filters`` in Latvian alphabetical order within each type (three queries)."""
+    filters = filters or CatalogueFilters()
+    programmes = Programme.objects.all()
+    if not filters.include_retired:
+        programmes = programmes.filter(is_active=True)
+    if filters.type:
+        programmes = programmes.filter(type__code=filters.type)
+    if filters.organization:
+        programmes = programmes.filter(organizations__code=filters.organization).distinct()
+    found = list(_with_relations(programmes))
+    if filters.need:
+        found = [p for p in found if filters.need in p.needs]
+    words = fold(filters.q).split()
+    if words:
+        found = [p for p in found if all(w in fold(f"{p.name} {p.name_en} {p.code}") for w in words)]
+    return sorted(found, key=lambda p: (p.type.order, latvian_sort_key(p.name)))
+
+
+def programme_by_public_id(public_id: uuid.UUID) -> Programme | None:
+    return _with_relations(Programme.objects.filter(public_id=public_id)).first()
+
+
+def programme_offers(*, programme: Programme) -> list[Offer]:
+    """Who delivers the programme where (active offers, with their locations): two queries."""
+    return list(
+        Offer.objects.filter(programme=programme, is_active=True)
+        .select_related("organization")
+        .prefetch_related(
+            Prefetch("offer_locations", queryset=OfferLocation.objects.select_related("location"))
+        )
+        .order_by("organization__name")
+    )
+
+
+def locations_with_rooms(*, organization_ids: frozenset[int] | None = None) -> list[Location]:
+    """Locations (of the given organizations, or all) with their rooms: two queries."""
+    locations = Location.objects.select_related("organization").prefetch_related(
+        Prefetch("rooms", queryset=Room.objects.order_by("name"))
+    )
+    if organization_ids is not None:
+        locations = locations.filter(organization_id__in=organization_ids)
+    return sorted(
+        locations, key=lambda loc: (latvian_sort_key(loc.organization.name), latvian_sort_key(loc.name))
+    )
+
+
+def person_facts(*, person: Person, on: dt.date) -> PersonFacts:
+    """The facts eligibility needs, read in three queries (assessment, custody period, sentence)."""
+    risk_level = (
+        Assessment.objects.filter(person=person, status=Status.SIGNED)
+        .values_list("risk_level", flat=True)
+        .first()
+    )
+    custody = (
+        CustodyPeriod.objects.filter(person=person, admitted_on__lte=on)
+        .filter(Q(left_on__isnull=True) | Q(left_on__gt=on))
+        .select_related("regime_level__institution_type")
+        .order_by("-admitted_on")
+        .first()
+    )
+    sentence_end = (
+        Sentence.objects.filter(person=person, starts_on__lte=on, ends_on__gte=on)
+        .order_by("-ends_on")
+        .values_list("ends_on", flat=True)
+        .first()
+    )
+    level = custody.regime_level if custody is not None else None
+    return PersonFacts(
+        date_of_birth=person.date_of_birth,
+        sex=person.sex,
+        risk_level=risk_level or None,
+        in_custody=custody is not None,
+        regime_level=level.code if level is not None else None,
+        regime_level_label=level.label if level is not None else "",
+        latvian_level=person.latvian_level,
+        sentence_ends_on=sentence_end,
+    )
+
+
+@dataclass
+class EligibilityRow:
+    programme: Programme
+    status: EligibilityStatus
+    findings: list[Finding] = field(default_factory=list)
+
+
+@dataclass
+class PersonEligibility:
+    facts: PersonFacts
+    rows: list[EligibilityRow]
+
+    def with_status(self, status: EligibilityStatus) -> list[EligibilityRow]:
+        return [row for row in self.rows if row.status == status]
+
+
+def person_eligibility(*, person: Person, on: dt.date) -> PersonEligibility:
+    """Every offered programme checked for ``person``: eligible first, then unknown, then not eligible."""
+    facts = person_facts(person=person, on=on)
+    labels = regime_level_labels()
+    rows = []
+    for programme in catalogue():
+        findings = check(facts, programme, on, regime_labels=labels)
+        rows.append(EligibilityRow(programme=programme, status=status_of(findings), findings=findings))
+    order = {EligibilityStatus.ELIGIBLE: 0, EligibilityStatus.UNKNOWN: 1, EligibilityStatus.NOT_ELIGIBLE: 2}
+    rows.sort(key=lambda row: order[row.status])
+    return PersonEligibility(facts=facts, rows=rows)
