@@ -6,6 +6,7 @@ from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from resoc.assessments.models import RiskLevel
 from resoc.organizations.models import Organization
@@ -19,7 +20,7 @@ def _choices(form: forms.Form, name: str) -> forms.ChoiceField:
 
 
 class CatalogueFilterForm(forms.Form):
-    q = forms.CharField(label=_("Name"), required=False, max_length=100)
+    q = forms.CharField(label=pgettext_lazy("programme", "Name"), required=False, max_length=100)
     type = forms.ChoiceField(label=_("Type"), required=False)
     need = forms.ChoiceField(label=_("Need addressed"), required=False)
     organization = forms.ChoiceField(label=_("Delivered by"), required=False)
@@ -53,7 +54,7 @@ class ProgrammeForm(forms.Form):
     code = forms.SlugField(
         label=_("Code"), max_length=60, help_text=_("Short Latin letters, e.g. metinatajs.")
     )
-    name = forms.CharField(label=_("Name"), max_length=NAME_MAX)
+    name = forms.CharField(label=pgettext_lazy("programme", "Name"), max_length=NAME_MAX)
     name_en = forms.CharField(label=_("Name in English"), max_length=NAME_MAX, required=False)
     type = forms.ModelChoiceField(label=_("Type"), queryset=ProgrammeType.objects.filter(is_active=True))
     aims = forms.CharField(label=_("Aims"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 4}))

@@ -36,6 +36,12 @@ def test_the_catalogue_lists_and_filters(world, directory) -> None:
     assert "Old course" in client.get("/programmes/?include_retired=on").content.decode()
 
 
+def test_the_latvian_filter_asks_for_the_programme_name_not_a_persons_name(world, directory) -> None:
+    page = world.client("prison_officer").get("/programmes/").content.decode()
+    assert '<label for="id_q">Nosaukums:</label>' in page
+    assert "Vārds, uzvārds" not in page
+
+
 def test_an_empty_catalogue_says_so(world) -> None:
     page = english(world.client("prison_officer")).get("/programmes/").content.decode()
     assert "The catalogue is empty." in page
