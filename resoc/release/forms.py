@@ -87,6 +87,14 @@ class IndicatorForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
+class IndicatorWithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for the withdrawal"),
+        max_length=SOURCE_MAX,
+        help_text=_("E.g. the judgment was amended on appeal, or the report was found mistaken."),
+    )
+
+
 class MeetingForm(forms.Form):
     held_on = _date(
         _("Date"), help_text=_("A meeting in the future is planned: record its decisions after it.")

@@ -448,6 +448,46 @@ def indicator_record(
     return indicator
 
 
+def may_withdraw_indicator(acting: Acting, indicator: MeetingIndicator) -> bool:
+    """The officers who may record indicators for the person may withdraw one (with a reason)."""
+    return may_record_meeting(acting, indicator.person)
+
+
+def indicator_withdraw(*, acting: Acting, indicator: MeetingIndicator, reason: str) -> MeetingIndicator:
+    """Withdraw an indicator found wrong or no longer true; it stays in the history, but no longer
+    makes a meeting required or possible."""
+    if not may_withdraw_indicator(acting, indicator):
+        raise PermissionDenied
+    errors = _Errors()
+    reason = errors.text("reason", reason, required=True, max_length=SOURCE_MAX)
+    errors.raise_any()
+    with transaction.atomic():
+        # Re-read under lock: two officers withdrawing at once must not both write.
+        indicator = MeetingIndicator.objects.select_for_update().select_related("person").get(pk=indicator.pk)
+        if indicator.is_withdrawn:
+            errors.add("reason", _("This indicator has already been withdrawn."), "already_withdrawn")
+            errors.raise_any()
+        indicator.withdrawn_at = timezone.now()
+        indicator.withdrawn_by = acting.user
+        indicator.withdrawn_by_organization = acting.membership.organization  # type: ignore[union-attr]
+        indicator.withdrawal_reason = reason
+        indicator.save(
+            update_fields=["withdrawn_at", "withdrawn_by", "withdrawn_by_organization", "withdrawal_reason"]
+        )
+        events.indicator_withdrawn_event(indicator=indicator, acting=acting)
+        _audit(
+            acting,
+            AuditAction.UPDATE,
+            indicator.person,
+            RECORD_INDICATOR,
+            indicator=str(indicator.public_id),
+            kind=indicator.kind,
+            withdrawn=True,
+            reason=reason,
+        )
+    return indicator
+
+
 @dataclass(frozen=True)
 class FollowUp:
     """A task decided at a meeting, for one organization's role."""

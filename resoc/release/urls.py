@@ -11,4 +11,5 @@ urlpatterns = [
     path("<uuid:person_id>/generate/", views.generate, name="generate"),
     path("<uuid:person_id>/meetings/new/", views.meeting_new, name="meeting_new"),
     path("<uuid:person_id>/indicators/", views.indicator_add, name="indicator_add"),
+    path("indicators/<uuid:public_id>/withdraw/", views.indicator_withdraw, name="indicator_withdraw"),
 ]

@@ -29,8 +29,15 @@ from resoc.audit.services import audit_person, audit_record, audit_record_listin
 from resoc.people.models import Person
 from resoc.people.views import PURPOSES_SESSION_KEY
 from resoc.release import rules, selectors, services
-from resoc.release.forms import GenerateForm, IndicatorForm, MeetingForm, TaskFilterForm, TaskStatusForm
-from resoc.release.models import ReleaseTask, TaskStatus
+from resoc.release.forms import (
+    GenerateForm,
+    IndicatorForm,
+    IndicatorWithdrawForm,
+    MeetingForm,
+    TaskFilterForm,
+    TaskStatusForm,
+)
+from resoc.release.models import MeetingIndicator, ReleaseTask, TaskStatus
 from resoc.web.forms import add_validation_errors
 
 CATEGORY = services.CATEGORY
@@ -337,3 +344,38 @@ def indicator_add(request: ResocRequest, person_id: uuid.UUID) -> HttpResponse:
             messages.success(request, _("The indicator has been recorded."))
             return redirect(_page_url(person, "meetings"))
     return _page(request, acting, person, status=422, indicator_form=form)
+
+
+@login_required
+@require_POST
+def indicator_withdraw(request: ResocRequest, public_id: uuid.UUID) -> HttpResponse:
+    acting = acting_or_403(request)
+    indicator = MeetingIndicator.objects.select_related("person").filter(public_id=public_id).first()
+    if indicator is None:
+        audit_record(
+            actor=acting.actor,
+            action=AuditAction.DENIED,
+            category=CATEGORY,
+            record_type=services.RECORD_INDICATOR,
+            record_id=str(public_id),
+        )
+        raise Http404
+    person = _writable_person(request, acting, indicator.person.public_id)
+    if not services.may_withdraw_indicator(acting, indicator):
+        raise PermissionDenied
+    form = IndicatorWithdrawForm(request.POST)
+    if form.is_valid():
+        try:
+            services.indicator_withdraw(
+                acting=acting, indicator=indicator, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The indicator has been withdrawn."))
+    else:
+        for field_errors in form.errors.values():
+            for problem in field_errors:
+                messages.error(request, _("The indicator was not withdrawn: %(error)s") % {"error": problem})
+    return redirect(_page_url(person, f"indicator-{indicator.public_id}"))
