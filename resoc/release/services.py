@@ -23,7 +23,7 @@ from resoc.audit.models import AuditAction
 from resoc.audit.services import audit_person
 from resoc.organizations.models import Organization, OrganizationType
 from resoc.people.models import Person, Relationship, plain_text_validator
-from resoc.plans.models import FINAL_STATUSES, Measure, PlanStatus
+from resoc.plans.models import FINAL_STATUSES, Measure, Plan, PlanStatus
 from resoc.release import events
 from resoc.release.models import (
     NOTE_MAX,
@@ -620,10 +620,14 @@ def hand_over(*, acting: Acting, release: Release) -> Handover | None:
     """Pass the case on at release; called by ``sentences.services.person_release`` in its transaction.
 
     The release service has already checked that ``acting`` may release the person. The prison's open
-    release tasks move to the receiving probation unit (else the municipality); every open task and
-    every open measure of the active plan is listed in the handover. Nothing is handed over when there
-    is neither a preparation nor an open item.
+    release tasks move to the receiving probation unit (else the municipality); the active plan and the
+    open measures the prison was responsible for pass on through ``plans.services.plan_hand_over``
+    (each measure to the receiver chosen for it, see ``release.handover``); every open task and every
+    open measure of the active plan is listed in the handover. Nothing is handed over when there is
+    neither a preparation nor an open item.
     """
+    from resoc.release.handover import plan_measures_hand_over  # builds on this module
+
     person = release.person
     period = release.custody_period
     sentence = current_sentence(person, period)
@@ -644,7 +648,8 @@ def hand_over(*, acting: Acting, release: Release) -> Handover | None:
         .select_related("responsible_organization")
         .order_by("due_on", "pk")
     )
-    if preparation is None and not open_tasks and not open_measures:
+    has_plan = Plan.objects.filter(person=person, status=PlanStatus.ACTIVE).exists()
+    if preparation is None and not open_tasks and not open_measures and not has_plan:
         return None
     handover = Handover.objects.create(
         person=person,
@@ -677,6 +682,15 @@ def hand_over(*, acting: Acting, release: Release) -> Handover | None:
             )
         )
     ReleaseTask.objects.bulk_update(moved, ["assigned_organization", "assigned_role", "assigned_user"])
+    taken_over = plan_measures_hand_over(
+        acting=acting,
+        person=person,
+        prison=period.prison,
+        preparation=preparation,
+        probation_unit=probation_unit,
+        released_on=release.released_on,
+        reference=str(handover.public_id),
+    )
     items.extend(
         HandoverItem(
             handover=handover,
@@ -685,8 +699,8 @@ def hand_over(*, acting: Acting, release: Release) -> Handover | None:
             text=measure.description[:300],
             due_on=measure.due_on,
             previous_organization=measure.responsible_organization,
-            # The plans app keeps the measure's own responsible organization; the receiver follows it up.
-            organization=receiver or measure.responsible_organization,
+            # Measures of other organizations (e.g. NVA) stay theirs; the prison's pass on.
+            organization=taken_over.get(measure.pk, measure.responsible_organization),
         )
         for measure in open_measures
     )
@@ -703,6 +717,7 @@ def hand_over(*, acting: Acting, release: Release) -> Handover | None:
         tasks=len(open_tasks),
         reassigned=len(moved),
         measures=len(open_measures),
+        measures_taken_over=len(taken_over),
     )
     return handover
 

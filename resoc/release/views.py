@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from resoc.access import policy
@@ -28,7 +29,7 @@ from resoc.audit.models import AuditAction
 from resoc.audit.services import audit_person, audit_record, audit_record_listing
 from resoc.people.models import Person
 from resoc.people.views import PURPOSES_SESSION_KEY
-from resoc.release import rules, selectors, services
+from resoc.release import handover, rules, selectors, services
 from resoc.release.forms import (
     GenerateForm,
     IndicatorForm,
@@ -103,6 +104,9 @@ def _page(
         generate_form=generate_form or GenerateForm(initial=initial),
         indicator_form=indicator_form or IndicatorForm(),
     )
+    if context["may_generate"]:
+        rows, options = handover.handover_rows(person)
+        context.update(handover_rows=rows, handover_options=options)
     return render(request, "release/timeline.html", context, status=status)
 
 
@@ -379,3 +383,31 @@ def indicator_withdraw(request: ResocRequest, public_id: uuid.UUID) -> HttpRespo
             for problem in field_errors:
                 messages.error(request, _("The indicator was not withdrawn: %(error)s") % {"error": problem})
     return redirect(_page_url(person, f"indicator-{indicator.public_id}"))
+
+
+@login_required
+@require_POST
+def handover_choices(request: ResocRequest, person_id: uuid.UUID) -> HttpResponse:
+    """Who takes over each open plan measure at release: one select per measure (``measure-<id>``)."""
+    acting = acting_or_403(request)
+    person = _writable_person(request, acting, person_id)
+    prefix = "measure-"
+    choices = {
+        key[len(prefix) :]: request.POST.get(key, "") for key in request.POST if key.startswith(prefix)
+    }
+    try:
+        count = handover.handover_choices_set(acting=acting, person=person, choices=choices)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "The receiver of %(count)s measure has been saved.",
+                "The receivers of %(count)s measures have been saved.",
+                count,
+            )
+            % {"count": count},
+        )
+    return redirect(_page_url(person, "handover-plan"))
