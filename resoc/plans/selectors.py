@@ -36,7 +36,7 @@ def person_plan(*, person: Person) -> Plan | None:
     """The person's active plan, else the latest closed one, with goals, measures and reviews loaded."""
     return (
         Plan.objects.filter(person=person)
-        .select_related("person", "organization", "assessment", "created_by", "closed_by")
+        .select_related("person", "organization", "assessment", "created_by", "closed_by", "held_by")
         .prefetch_related(
             Prefetch("goals", queryset=Goal.objects.prefetch_related(_measures())),
             Prefetch("reviews", queryset=PlanReview.objects.select_related("reviewed_by")),

@@ -275,3 +275,19 @@ def test_the_fulfilment_page_lists_handed_over_plans(world, planned):
     assert "VPD" in html or str(org("vpd-zemgale")) in html
     assert Plan.objects.get().handed_over_on == days(-2)
     assert Measure.objects.filter(responsible_organization=org("vpd-zemgale")).count() == 2
+
+
+def test_the_api_shows_the_keeper_and_lets_the_municipality_work_its_measure(world, planned, api_as):
+    _plan, programme, housing, _done, _nva = planned
+    handover.handover_choices_set(
+        acting=world.acting("prison_officer"),
+        person=world.person,
+        choices={str(housing.public_id): "jelgava-social"},
+    )
+    release(world)
+    body = api_as("probation_officer").get(f"/persons/{world.person.public_id}/plan").json()
+    assert (body["handed_over_on"], body["kept_by"]) == (days(0).isoformat(), "vpd-zemgale")
+    social = api_as("social_worker")
+    assert social.patch(f"/measures/{housing.public_id}", {"status": "in_progress"}).status_code == 200
+    assert social.patch(f"/measures/{programme.public_id}", {"status": "done"}).status_code == 404
+    assert social.get(f"/persons/{world.person.public_id}/plan").status_code == 404
