@@ -11,6 +11,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from resoc.access import policy
 from resoc.audit.models import AuditAction, AuditEntry
@@ -21,6 +22,14 @@ from resoc.sentences.models import CustodyPeriod
 from resoc.sentences.tests.conftest import counts, days, org
 
 CODE = "010180-10018"  # the world's person
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """These tests read the English texts."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
