@@ -1,5 +1,5 @@
-"""The plan's part of the handover at release: which receiving organization takes over each open
-measure the prison was responsible for.
+"""The handover at release: open release tasks, the plan and the prison's open plan measures pass to
+the receiving probation unit and/or the municipality (:func:`release_hand_over`).
 
 Before the release the prison's officer may choose, per measure, the receiving probation unit or the
 municipality (:func:`handover_choices_set`); without a choice the default applies — the probation
@@ -20,13 +20,23 @@ from django.utils.translation import gettext as _
 
 from resoc.access.context import Acting
 from resoc.audit.models import AuditAction
-from resoc.organizations.models import Organization
+from resoc.organizations.models import Organization, OrganizationType
 from resoc.people.models import Person
 from resoc.plans import services as plan_services
 from resoc.plans.models import FINAL_STATUSES, Measure, Plan, PlanStatus
-from resoc.release import services
-from resoc.release.models import HandoverChoice, ReleasePreparation
+from resoc.release import events, services
+from resoc.release.models import (
+    Handover,
+    HandoverChoice,
+    HandoverItem,
+    HandoverItemKind,
+    ReleasePreparation,
+    ReleaseTask,
+    TaskStatus,
+)
+from resoc.release.rules import current_sentence
 from resoc.sentences import services as sentence_services
+from resoc.sentences.models import ProbationPeriod, Release, Sentence
 
 RECORD_CHOICES = "handover_choices"
 
@@ -162,3 +172,123 @@ def plan_measures_hand_over(
         reference=reference,
     )
     return {measure.pk: organization for measure, organization in moving}
+
+
+def release_hand_over(*, acting: Acting, release: Release) -> Handover | None:
+    """Pass the case on at release (through ``services.hand_over``, inside the release's transaction).
+
+    The release service has already checked that ``acting`` may release the person. The prison's open
+    release tasks move to the receiving probation unit (else the municipality); the active plan and the
+    open measures the prison was responsible for pass on through ``plans.services.plan_hand_over``
+    (each measure to the receiver chosen for it, see ``release.handover``); every open task and every
+    open measure of the active plan is listed in the handover. Nothing is handed over when there is
+    neither a preparation nor an open item.
+    """
+
+    person = release.person
+    period = release.custody_period
+    sentence = current_sentence(person, period)
+    preparation = (
+        ReleasePreparation.objects.filter(sentence=sentence).first() if sentence is not None else None
+    )
+    probation_unit = _receiving_probation_unit(person, sentence, preparation)
+    municipality = preparation.municipality if preparation is not None else None
+    receiver = probation_unit or municipality
+    open_tasks = list(
+        ReleaseTask.objects.filter(person=person, status=TaskStatus.OPEN).select_related(
+            "assigned_organization"
+        )
+    )
+    open_measures = list(
+        Measure.objects.filter(goal__plan__person=person, goal__plan__status=PlanStatus.ACTIVE)
+        .exclude(status__in=FINAL_STATUSES)
+        .select_related("responsible_organization")
+        .order_by("due_on", "pk")
+    )
+    has_plan = Plan.objects.filter(person=person, status=PlanStatus.ACTIVE).exists()
+    if preparation is None and not open_tasks and not open_measures and not has_plan:
+        return None
+    handover = Handover.objects.create(
+        person=person,
+        release=release,
+        preparation=preparation,
+        from_prison_id=period.prison_id,
+        to_probation_unit=probation_unit,
+        to_municipality=municipality,
+        handed_over_on=release.released_on,
+        recorded_by=acting.user,
+    )
+    items: list[HandoverItem] = []
+    moved: list[ReleaseTask] = []
+    for task in open_tasks:
+        previous = task.assigned_organization
+        if receiver is not None and task.assigned_organization_id == period.prison_id:
+            task.assigned_organization = receiver
+            task.assigned_role = services.RECEIVING_ROLE[OrganizationType(receiver.type)]
+            task.assigned_user = None
+            moved.append(task)
+        items.append(
+            HandoverItem(
+                handover=handover,
+                kind=HandoverItemKind.RELEASE_TASK,
+                task=task,
+                text=task.title[:300],
+                due_on=task.due_on,
+                previous_organization=previous,
+                organization=task.assigned_organization,
+            )
+        )
+    ReleaseTask.objects.bulk_update(moved, ["assigned_organization", "assigned_role", "assigned_user"])
+    taken_over = plan_measures_hand_over(
+        acting=acting,
+        person=person,
+        prison=period.prison,
+        preparation=preparation,
+        probation_unit=probation_unit,
+        released_on=release.released_on,
+        reference=str(handover.public_id),
+    )
+    items.extend(
+        HandoverItem(
+            handover=handover,
+            kind=HandoverItemKind.PLAN_MEASURE,
+            measure=measure,
+            text=measure.description[:300],
+            due_on=measure.due_on,
+            previous_organization=measure.responsible_organization,
+            # Measures of other organizations (e.g. NVA) stay theirs; the prison's pass on.
+            organization=taken_over.get(measure.pk, measure.responsible_organization),
+        )
+        for measure in open_measures
+    )
+    HandoverItem.objects.bulk_create(items)
+    if preparation is not None:
+        services._sync_municipality(preparation, released_on=release.released_on)
+    events.handover_event(handover=handover, acting=acting, items=len(items))
+    services._audit(
+        acting,
+        AuditAction.CREATE,
+        person,
+        services.RECORD_HANDOVER,
+        handover=str(handover.public_id),
+        tasks=len(open_tasks),
+        reassigned=len(moved),
+        measures=len(open_measures),
+        measures_taken_over=len(taken_over),
+    )
+    return handover
+
+
+def _receiving_probation_unit(
+    person: Person, sentence: Sentence | None, preparation: ReleasePreparation | None
+) -> Organization | None:
+    if preparation is not None and preparation.probation_unit is not None:
+        return preparation.probation_unit
+    if sentence is not None and sentence.release_probation_unit is not None:
+        return sentence.release_probation_unit
+    supervising = (
+        ProbationPeriod.objects.filter(person=person, ends_on__isnull=True)
+        .select_related("probation_unit")
+        .first()
+    )
+    return supervising.probation_unit if supervising is not None else None
