@@ -1,4 +1,5 @@
-"""Release in the browser: a meeting with several follow-up tasks, and re-admitting a released person."""
+"""Release in the browser: a meeting with several follow-up tasks, choosing who takes over each plan
+measure at release, and re-admitting a released person."""
 
 from __future__ import annotations
 
@@ -11,8 +12,11 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from conftest import World
+from resoc.plans.models import Measure
+from resoc.plans.tests.conftest import add_measure, make_plan
+from resoc.release import services as release_services
 from resoc.release.models import InterInstitutionalMeeting, ReleaseTask
-from resoc.release.tests.conftest import hold
+from resoc.release.tests.conftest import hold, org
 from resoc.sentences import services as sentence_services
 from resoc.sentences.models import CustodyPeriod
 from tests_browser.conftest import log_in, translated
@@ -119,5 +123,34 @@ def test_another_prison_readmits_a_released_person_by_the_personal_code(
     assert CustodyPeriod.objects.filter(
         person=person, left_on__isnull=True, prison__code="jekabpils-cietums"
     ).exists()
+    found = {name: v for name, v in found.items() if v}
+    assert not found, "axe found violations:\n" + json.dumps(found, indent=2, ensure_ascii=False)
+
+
+def test_the_officer_chooses_who_takes_over_each_measure(page: Page, browser_world: World) -> None:
+    person = browser_world.person
+    hold(browser_world, person)
+    plan = make_plan(browser_world)
+    measure = add_measure(browser_world, plan.goals.all()[0], description="Dzīvesvietas meklēšana")
+    release_services.timeline_generate(
+        acting=browser_world.acting("prison_officer"), person=person, municipality=org("jelgava-social")
+    )
+    log_in(page, "prison_officer")
+    page.goto(f"/release/{person.public_id}/#handover-plan")
+    section = page.locator("#handover-plan")
+    choice = section.get_by_role("combobox", name=f"{measure.get_kind_display()}: Dzīvesvietas meklēšana")
+    expect(choice).to_have_value("vpd-zemgale")  # the default: the probation unit
+    found = {"handover choices": _violations(page)}
+    choice.focus()
+    choice.select_option("jelgava-social")
+    section.get_by_role("button", name=translated("lv", "Save who takes over")).press("Enter")
+    expect(page.locator("#handover-plan select")).to_have_value("jelgava-social")
+    sentence_services.person_release(
+        acting=browser_world.acting("prison_officer"),
+        person=person,
+        released_on=timezone.localdate(),
+        reason="end_of_sentence",
+    )
+    assert Measure.objects.get(pk=measure.pk).responsible_organization == org("jelgava-social")
     found = {name: v for name, v in found.items() if v}
     assert not found, "axe found violations:\n" + json.dumps(found, indent=2, ensure_ascii=False)
