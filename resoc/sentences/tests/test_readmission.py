@@ -283,3 +283,18 @@ def test_the_api_refuses_other_roles_and_audits_it(world, released, api_as, pers
     assert AuditEntry.objects.filter(
         actor_username=persona, action=AuditAction.DENIED, record_type=admission.RECORD_TYPE
     ).exists()
+
+
+def test_registering_an_existing_code_points_the_officer_to_the_admission(world, released):
+    data = {
+        "given_names": "Jānis",
+        "family_name": "Bērziņš",
+        "personal_code": CODE,
+        "sex": "male",
+        "citizenship_status": "citizen",
+    }
+    officer = world.client("other_prison_officer").post(reverse("people:register"), data)
+    assert "A person with this personal code is already registered." in officer.content.decode()
+    assert reverse("sentences:admit_existing") in officer.content.decode()
+    probation = world.client("probation_officer").post(reverse("people:register"), data)
+    assert reverse("sentences:admit_existing") not in probation.content.decode()
