@@ -88,6 +88,11 @@ class PlanOut(Schema):
     created_at: dt.datetime
     next_review_due: dt.date | None
     review_overdue: bool
+    handed_over_on: dt.date | None = Field(description="The day the plan was last handed over at a release.")
+    kept_by: str | None = Field(
+        description="The code of the organization keeping the plan (after a handover, the receiving "
+        "probation unit; null when only a municipality received measures)."
+    )
     goals: list[GoalOut]
     reviews: list[ReviewOut]
 
@@ -153,7 +158,7 @@ def _loaded(plans: QuerySet[Plan]) -> Plan | None:
     """The first plan with everything :func:`_full` shows, in a fixed number of queries."""
     measures = Measure.objects.select_related("responsible_organization", "responsible_user")
     return (
-        plans.select_related("person", "organization", "assessment")
+        plans.select_related("person", "organization", "assessment", "held_by")
         .prefetch_related(
             Prefetch(
                 "goals", queryset=Goal.objects.prefetch_related(Prefetch("measures", queryset=measures))
@@ -174,6 +179,10 @@ def _full(plan: Plan) -> dict[str, Any]:
         "created_at": plan.created_at,
         "next_review_due": plan.next_review_due,
         "review_overdue": plan.review_overdue(),
+        "handed_over_on": plan.handed_over_on,
+        "kept_by": (plan.held_by.code if plan.held_by else None)
+        if plan.handed_over_on
+        else plan.organization.code,
         "goals": [
             {
                 "public_id": row.goal.public_id,
@@ -351,7 +360,9 @@ def set_measure_status(
     )
     if measure is None:
         raise _denied(acting, public_id)
-    check_readable(acting, measure.goal.plan.person, CATEGORY)
+    # An organization that took the measure over at release works it without reading the plan.
+    if not services.can_work_measure(acting, measure, planner=False):
+        check_readable(acting, measure.goal.plan.person, CATEGORY)
     with _refusals_audited(acting, measure.goal.plan.person):
         services.measure_status_set(acting=acting, measure=measure, status=payload.status.value)
     return _measure(measure)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from resoc.access import policy
 from resoc.access.context import Acting
 from resoc.people.models import PersonEvent
-from resoc.plans.models import Goal, Measure, Plan, PlanReview
+from resoc.plans.models import Goal, Measure, Plan, PlanHandover, PlanReview
 
 EVENT_LABELS = {
     "plan_created": _("Individual resocialization plan drawn up"),
@@ -16,6 +16,7 @@ EVENT_LABELS = {
     "plan_measure_status_changed": _("Status of a plan measure changed"),
     "plan_reviewed": _("Resocialization plan reviewed"),
     "plan_closed": _("Resocialization plan closed"),
+    "plan_handed_over": _("Resocialization plan handed over at release"),
 }
 
 
@@ -75,3 +76,14 @@ def plan_reviewed_event(*, review: PlanReview, acting: Acting) -> PersonEvent:
 
 def plan_closed_event(*, plan: Plan, acting: Acting) -> PersonEvent:
     return _event(plan=plan, type="plan_closed", acting=acting)
+
+
+def plan_handed_over_event(*, handover: PlanHandover, acting: Acting) -> PersonEvent:
+    return _event(
+        plan=handover.plan,
+        type="plan_handed_over",
+        acting=acting,
+        handover=str(handover.public_id),
+        kept_by=handover.to_organization.code if handover.to_organization else None,
+        measures=handover.measures,
+    )

@@ -49,6 +49,17 @@ class Plan(models.Model):
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Set by the last handover at release (history in PlanHandover): from the day after it, the plan
+    # is kept by ``held_by`` (none: no planning organization took it over) instead of ``organization``.
+    handed_over_on = models.DateField(_("handed over on"), null=True, blank=True)
+    held_by = models.ForeignKey(
+        "organizations.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("kept by"),
+    )
 
     class Meta:
         verbose_name = _("individual resocialization plan")
@@ -179,3 +190,36 @@ class PlanReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan_id} {self.reviewed_on}"
+
+
+class PlanHandover(models.Model):
+    """The plan passed on at release: the keeper before and after, and the measures that moved."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="handovers")
+    from_organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.PROTECT, related_name="+", verbose_name=_("from")
+    )
+    # The probation unit that keeps the plan after release; none when only a municipality receives.
+    to_organization = models.ForeignKey(
+        "organizations.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("kept by"),
+    )
+    handed_over_on = models.DateField(_("handed over on"))
+    # [{"measure": public id, "from": organization code, "to": organization code}, ...]
+    measures = models.JSONField(default=list)
+    reference = models.CharField(max_length=60, blank=True)  # the release handover's public id
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("plan handover")
+        verbose_name_plural = _("plan handovers")
+        ordering = ["handed_over_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id} {self.handed_over_on}"

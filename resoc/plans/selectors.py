@@ -19,7 +19,7 @@ from resoc.assessments.models import Assessment, Status
 from resoc.casework.actions import NextAction
 from resoc.organizations.models import Organization
 from resoc.people.models import Person
-from resoc.plans.models import Goal, Measure, MeasureStatus, Plan, PlanReview, PlanStatus
+from resoc.plans.models import Goal, Measure, MeasureStatus, Plan, PlanHandover, PlanReview, PlanStatus
 from resoc.plans.services import can_plan
 
 
@@ -36,7 +36,7 @@ def person_plan(*, person: Person) -> Plan | None:
     """The person's active plan, else the latest closed one, with goals, measures and reviews loaded."""
     return (
         Plan.objects.filter(person=person)
-        .select_related("person", "organization", "assessment", "created_by", "closed_by")
+        .select_related("person", "organization", "assessment", "created_by", "closed_by", "held_by")
         .prefetch_related(
             Prefetch("goals", queryset=Goal.objects.prefetch_related(_measures())),
             Prefetch("reviews", queryset=PlanReview.objects.select_related("reviewed_by")),
@@ -109,17 +109,38 @@ def _action_measures(acting: Acting) -> QuerySet[Measure]:
     scope = list(acting.scope_organization_ids)
     mine = Q(responsible_organization_id__in=scope)
     if _reads_plans_unasked(acting):
-        mine |= Q(goal__plan__organization_id__in=scope)
+        mine |= _kept_by(scope, prefix="goal__plan__")
     return Measure.objects.filter(mine, status__in=_OPEN_MEASURE, goal__plan__status=PlanStatus.ACTIVE)
+
+
+def _kept_by(scope: list[int], *, prefix: str = "") -> Q:
+    """Plans kept now by ``scope``: drawn up there and not handed over, or taken over at a release."""
+    return Q(**{f"{prefix}handed_over_on__isnull": True, f"{prefix}organization_id__in": scope}) | Q(
+        **{f"{prefix}handed_over_on__isnull": False, f"{prefix}held_by_id__in": scope}
+    )
 
 
 def _action_reviews(acting: Acting) -> QuerySet[Plan]:
     if not _reads_plans_unasked(acting):
         return Plan.objects.none()
     return Plan.objects.filter(
+        _kept_by(list(acting.scope_organization_ids)),
         status=PlanStatus.ACTIVE,
         next_review_due__isnull=False,
-        organization_id__in=list(acting.scope_organization_ids),
+    )
+
+
+def responsible_measures(acting: Acting, person: Person) -> list[Measure]:
+    """The measures of the person's active plan that the acting organization is responsible for:
+    what a receiving organization that does not read the plan itself sees and works."""
+    return list(
+        Measure.objects.filter(
+            goal__plan__person=person,
+            goal__plan__status=PlanStatus.ACTIVE,
+            responsible_organization_id__in=list(acting.scope_organization_ids),
+        )
+        .select_related("responsible_organization", "responsible_user", "goal__plan")
+        .order_by("due_on", "pk")
     )
 
 
@@ -134,9 +155,10 @@ def plan_next_actions(acting: Acting, person_ids: Sequence[int], on: dt.date) ->
     may_open_plan = _reads_plans_unasked(acting)
     for measure in measures:
         person = measure.goal.plan.person
+        # The plan page shows a responsible organization its own measures even without the plan.
         url = (
             reverse("plans:detail", args=[person.public_id]) + f"#measure-{measure.public_id}"
-            if may_open_plan
+            if may_open_plan or measure.responsible_organization_id in acting.scope_organization_ids
             else reverse("people:detail", args=[person.public_id])
         )
         actions.append(
@@ -224,6 +246,7 @@ class Fulfilment:
     plans: list[PlanCount]  # plans with at least one goal: the persons counted
     without_goals: list[Plan] = field(default_factory=list)  # no need set in the plan: not counted
     organizations: list[OrganizationShare] = field(default_factory=list)
+    handed_over: list[HandedOver] = field(default_factory=list)  # passed on at release: not counted here
 
     @property
     def counted(self) -> int:
@@ -245,38 +268,80 @@ def percent(part: int, whole: int) -> Decimal | None:
     return (Decimal(part * 100) / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
+@dataclass(frozen=True)
+class HandedOver:
+    """A plan of the organization passed on at release before the day: counted by its new keeper."""
+
+    plan: Plan
+    handed_over_on: dt.date
+    kept_by: Organization | None
+
+
+def _keeper_on(plan: Plan, on: dt.date) -> tuple[Organization | None, PlanHandover | None]:
+    """Who keeps the plan at the end of ``on``: the drawing-up organization until the end of the day of
+    a handover, from the next day the organization that took it over (from the prefetch)."""
+    keeper: Organization | None = plan.organization
+    last: PlanHandover | None = None
+    for handover in plan.handovers.all():
+        if handover.handed_over_on < on:
+            keeper, last = handover.to_organization, handover
+    return keeper, last
+
+
 def plan_fulfilment(*, organization_ids: Iterable[int], on: dt.date) -> Fulfilment:
     """ "Plan fulfilment": the share of convicts whose needs set in the plan were fully addressed.
 
     Counted, per person, is the plan in effect at the end of ``on`` (drawn up on or before it and
-    not closed before it) of one of ``organization_ids``. A goal (a need set in the plan) is fully
-    addressed when it has at least one measure that is not cancelled and every such measure is done
-    — as the measures stood on ``on``; goals and measures added later do not count. A plan is
-    fulfilled when every goal is fully addressed; a plan without goals sets no need and is reported
-    apart, not counted. The share is reported per organization of the plan.
+    not closed before it) kept on that day by one of ``organization_ids``. A goal (a need set in the
+    plan) is fully addressed when it has at least one measure that is not cancelled and every such
+    measure is done — as the measures stood on ``on``; goals and measures added later do not count. A
+    plan is fulfilled when every goal is fully addressed; a plan without goals sets no need and is
+    reported apart, not counted. The share is reported per keeping organization.
+
+    A plan handed over at release is counted for the prison up to and including the day of the
+    handover (as its measures stood that day: later work of the receiver does not change the prison's
+    past figures), and from the next day for the probation unit that took it over (for no one when
+    only a municipality received it: the person is no longer a convict of the prison). The prison's
+    result lists such plans apart (``handed_over``), so its figure stays traceable.
     """
+    ids = set(organization_ids)
     day_end = timezone.make_aware(dt.datetime.combine(on + dt.timedelta(days=1), dt.time.min))
     day_start = day_end - dt.timedelta(days=1)
     plans = list(
-        Plan.objects.filter(organization_id__in=list(organization_ids), created_at__lt=day_end)
+        Plan.objects.filter(Q(organization_id__in=ids) | Q(handovers__to_organization_id__in=ids))
+        .filter(created_at__lt=day_end)
         .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=day_start))
+        .distinct()
         .select_related("person", "organization")
         .prefetch_related(
+            Prefetch(
+                "handovers",
+                queryset=PlanHandover.objects.select_related("to_organization").order_by(
+                    "handed_over_on", "pk"
+                ),
+            ),
             Prefetch(
                 "goals",
                 queryset=Goal.objects.filter(created_at__lt=day_end).prefetch_related(
                     Prefetch("measures", queryset=Measure.objects.filter(created_at__lt=day_end))
                 ),
-            )
+            ),
         )
         .order_by("person_id", "-created_at", "-pk")
     )
     counted: list[PlanCount] = []
+    keepers: dict[int, Organization] = {}
     without_goals: list[Plan] = []
+    handed_over: list[HandedOver] = []
     seen: set[int] = set()
     for plan in plans:
         if plan.person_id in seen:
             continue  # an earlier plan closed on the day a new one was drawn up
+        keeper, last = _keeper_on(plan, on)
+        if keeper is None or keeper.pk not in ids:
+            if last is not None and plan.organization_id in ids:
+                handed_over.append(HandedOver(plan, last.handed_over_on, last.to_organization))
+            continue
         seen.add(plan.person_id)
         goals = list(plan.goals.all())
         if not goals:
@@ -296,13 +361,14 @@ def plan_fulfilment(*, organization_ids: Iterable[int], on: dt.date) -> Fulfilme
                 plan=plan, goals=len(goals), addressed=len(goals) - len(open_goals), open_goals=open_goals
             )
         )
+        keepers[plan.pk] = keeper
     by_org: dict[int, list[PlanCount]] = {}
     for entry in counted:
-        by_org.setdefault(entry.plan.organization_id, []).append(entry)
+        by_org.setdefault(keepers[entry.plan.pk].pk, []).append(entry)
     organizations = sorted(
         (
             OrganizationShare(
-                organization=entries[0].plan.organization,
+                organization=keepers[entries[0].plan.pk],
                 counted=len(entries),
                 fulfilled=sum(1 for e in entries if e.fulfilled),
             )
@@ -311,4 +377,11 @@ def plan_fulfilment(*, organization_ids: Iterable[int], on: dt.date) -> Fulfilme
         key=lambda share: share.organization.name,
     )
     counted.sort(key=lambda e: e.plan.person.sort_key)
-    return Fulfilment(on=on, plans=counted, without_goals=without_goals, organizations=organizations)
+    handed_over.sort(key=lambda h: (h.handed_over_on, h.plan.person.sort_key))
+    return Fulfilment(
+        on=on,
+        plans=counted,
+        without_goals=without_goals,
+        organizations=organizations,
+        handed_over=handed_over,
+    )

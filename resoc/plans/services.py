@@ -7,6 +7,7 @@ event and the audit entry in one transaction, so that a refusal leaves nothing s
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
@@ -35,6 +36,7 @@ from resoc.plans.models import (
     MeasureKind,
     MeasureStatus,
     Plan,
+    PlanHandover,
     PlanReview,
     PlanStatus,
 )
@@ -48,9 +50,28 @@ FIRST_REVIEW_AFTER = dt.timedelta(days=182)
 RECORD_TYPE = "plan"
 
 
+# Roles of a receiving organization that work the measures it is responsible for, without the rest
+# of the plan (a municipal social worker does not read the assessment a plan is drawn from).
+MEASURE_WORKER_ROLES = frozenset(
+    {Role.PROBATION_OFFICER, Role.SOCIAL_WORKER, Role.CAREER_CONSULTANT, Role.RESOCIALIZATION_OFFICER}
+)
+
+
 def can_plan(acting: Acting, person: Person) -> bool:
     """May ``acting`` draw up and change the plan of ``person``?"""
     return acting.role in PLANNER_ROLES and bool(policy.can_read(acting, person, policy.ASSESSMENT.key))
+
+
+def can_work_measure(acting: Acting, measure: Measure, *, planner: bool | None = None) -> bool:
+    """A planner of the person, or the responsible organization's worker while it may read the person."""
+    person = measure.goal.plan.person
+    if planner if planner is not None else can_plan(acting, person):
+        return True
+    return (
+        acting.role in MEASURE_WORKER_ROLES
+        and measure.responsible_organization_id in acting.scope_organization_ids
+        and bool(policy.can_read(acting, person, policy.IDENTITY.key))
+    )
 
 
 def _today() -> dt.date:
@@ -282,9 +303,15 @@ def measure_add(
 
 
 def measure_status_set(*, acting: Acting, measure: Measure, status: str) -> Measure:
-    """Move a measure on. Done and cancelled are final: the indicator counts the day they were reached."""
+    """Move a measure on. Done and cancelled are final: the indicator counts the day they were reached.
+
+    Planners change every measure of the plan; an organization that took a measure over at release
+    changes the measures it is responsible for (:func:`can_work_measure`).
+    """
     plan = measure.goal.plan
-    _check(acting, plan)
+    if not can_work_measure(acting, measure):
+        raise PermissionDenied
+    _ensure_active(plan)
     if status not in MeasureStatus.values:
         raise ValidationError(
             {"status": ValidationError(_("Select one of the statuses."), code="invalid_choice")}
@@ -364,3 +391,90 @@ def plan_close(*, acting: Acting, plan: Plan) -> Plan:
         events.plan_closed_event(plan=plan, acting=acting)
         _audit(acting, AuditAction.UPDATE, plan, closed=True)
     return plan
+
+
+def _keeper(plan: Plan) -> Organization | None:
+    return plan.held_by if plan.handed_over_on is not None else plan.organization
+
+
+def plan_hand_over(
+    *,
+    acting: Acting,
+    plan: Plan,
+    from_organization: Organization,
+    keeper: Organization | None,
+    assignments: Sequence[tuple[Measure, Organization]],
+    receivers: Sequence[Organization],
+    handed_over_on: dt.date,
+    reference: str = "",
+) -> PlanHandover:
+    """Pass the plan on at release: its open measures ``from_organization`` was responsible for go to
+    the organization chosen for each (one of ``receivers``), and the plan itself to ``keeper`` (the
+    receiving probation unit; none when no planning organization receives it) if ``from_organization``
+    kept it. Called by the release handover inside the release's transaction.
+
+    The plan fulfilment indicator counts the plan for ``from_organization`` up to and including
+    ``handed_over_on``, and for ``keeper`` from the next day (see ``selectors.plan_fulfilment``).
+    """
+    if acting.role not in PLANNER_ROLES or from_organization.pk not in acting.scope_organization_ids:
+        raise PermissionDenied
+    _ensure_active(plan)
+    errors = _Errors()
+    allowed = {org.pk for org in receivers}
+    if keeper is not None and keeper.pk not in allowed:
+        errors.add("keeper", _("The plan can only pass to a receiving organization."), "not_a_receiver")
+    for measure, target in assignments:
+        field = f"measure.{measure.public_id}"
+        if measure.goal.plan_id != plan.pk:
+            errors.add(field, _("This measure belongs to another plan."), "other_plan")
+        elif measure.is_final or measure.responsible_organization_id != from_organization.pk:
+            errors.add(
+                field, _("Only open measures of the releasing organization are handed over."), "not_open"
+            )
+        if target.pk not in allowed:
+            errors.add(field, _("The plan can only pass to a receiving organization."), "not_a_receiver")
+    errors.raise_any()
+    with transaction.atomic():
+        locked = Plan.objects.select_for_update().get(pk=plan.pk)
+        _ensure_active(locked)
+        kept_here = (
+            locked.held_by_id == from_organization.pk
+            if locked.handed_over_on is not None
+            else locked.organization_id == from_organization.pk
+        )
+        moved = []
+        for measure, target in assignments:
+            moved.append(
+                {"measure": str(measure.public_id), "from": from_organization.code, "to": target.code}
+            )
+            measure.responsible_organization = target
+            measure.responsible_user = None  # a person of the prison no longer does it
+        Measure.objects.bulk_update(
+            [m for m, _t in assignments], ["responsible_organization", "responsible_user"]
+        )
+        handover = PlanHandover.objects.create(
+            plan=locked,
+            from_organization=from_organization,
+            # When the releasing organization did not keep the plan, its keeper stays who it was.
+            to_organization=keeper if kept_here else _keeper(locked),
+            handed_over_on=handed_over_on,
+            measures=moved,
+            reference=reference,
+            recorded_by=acting.user,
+        )
+        if kept_here:
+            locked.handed_over_on = handed_over_on
+            locked.held_by = keeper
+            locked.save(update_fields=["handed_over_on", "held_by"])
+            plan.handed_over_on, plan.held_by = handed_over_on, keeper
+        events.plan_handed_over_event(handover=handover, acting=acting)
+        _audit(
+            acting,
+            AuditAction.UPDATE,
+            locked,
+            handover=str(handover.public_id),
+            handed_over_on=handed_over_on.isoformat(),
+            kept_by=handover.to_organization.code if handover.to_organization else None,
+            measures=moved,
+        )
+    return handover

@@ -127,10 +127,40 @@ def _page(
     return render(request, "plans/detail.html", context, status=status)
 
 
+def _measures_page(request: ResocRequest, acting: Acting, person_id: uuid.UUID) -> HttpResponse | None:
+    """A receiving organization that does not read the plan sees the measures it is responsible for."""
+    person = Person.objects.current().filter(public_id=person_id).first()
+    if person is None or policy.can_read(acting, person, CATEGORY):
+        return None
+    if acting.role not in services.MEASURE_WORKER_ROLES or not policy.can_read(
+        acting, person, policy.IDENTITY.key
+    ):
+        return None
+    measures = selectors.responsible_measures(acting, person)
+    if not measures:
+        return None
+    audit_person(
+        actor=acting.actor,
+        action=AuditAction.VIEW,
+        person_id=person.public_id,
+        category=policy.IDENTITY.key,
+        record_type="plan_measures",
+        detail={"measures": [str(m.public_id) for m in measures]},
+    )
+    return render(
+        request,
+        "plans/measures.html",
+        {"person": person, "measures": measures, "status_form": MeasureStatusForm()},
+    )
+
+
 @login_required
 @require_GET
 def detail(request: ResocRequest, person_id: uuid.UUID) -> HttpResponse:
     acting = acting_or_403(request)
+    limited = _measures_page(request, acting, person_id)
+    if limited is not None:
+        return limited
     try:
         person = _person_or_404(request, acting, person_id)
     except _PurposeNeeded:
@@ -223,7 +253,9 @@ def measure_status(request: ResocRequest, public_id: uuid.UUID) -> HttpResponse:
     if measure is None:
         raise _denied_record(acting, public_id)
     person = measure.goal.plan.person
-    _writable(request, acting, person)
+    planner = services.can_plan(acting, person)
+    if not services.can_work_measure(acting, measure, planner=planner):
+        _writable(request, acting, person)  # 404 if the person is unreadable, else 403
     form = MeasureStatusForm(request.POST)
     errors: list[str] = []
     if form.is_valid():

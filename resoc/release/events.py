@@ -24,6 +24,7 @@ EVENT_LABELS = {
     "release_task_not_needed": _("Release preparation task marked not needed"),
     "release_task_reopened": _("Release preparation task reopened"),
     "release_indicator_recorded": _("Indicator for an inter-institutional meeting recorded"),
+    "release_indicator_withdrawn": _("Indicator for an inter-institutional meeting withdrawn"),
     "release_meeting_recorded": _("Inter-institutional meeting recorded"),
     "release_handover": _("Case handed over at release"),
 }
@@ -77,6 +78,17 @@ def indicator_recorded_event(*, indicator: MeetingIndicator, acting: Acting) -> 
         acting=acting,
         indicator=str(indicator.public_id),
         kind=indicator.kind,
+    )
+
+
+def indicator_withdrawn_event(*, indicator: MeetingIndicator, acting: Acting) -> PersonEvent:
+    return _event(
+        person=indicator.person_id,
+        type="release_indicator_withdrawn",
+        acting=acting,
+        indicator=str(indicator.public_id),
+        kind=indicator.kind,
+        reason=indicator.withdrawal_reason,
     )
 
 

@@ -87,6 +87,14 @@ class IndicatorForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
+class IndicatorWithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for the withdrawal"),
+        max_length=SOURCE_MAX,
+        help_text=_("E.g. the judgment was amended on appeal, or the report was found mistaken."),
+    )
+
+
 class MeetingForm(forms.Form):
     held_on = _date(
         _("Date"), help_text=_("A meeting in the future is planned: record its decisions after it.")
@@ -111,41 +119,63 @@ class MeetingForm(forms.Form):
     decisions = forms.CharField(
         label=_("Decisions"), max_length=TEXT_MAX, required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
-    follow_up_title = forms.CharField(label=_("Follow-up task"), max_length=TITLE_MAX, required=False)
-    follow_up_area = forms.ChoiceField(label=_("Area of the follow-up"), choices=Area.choices, required=False)
-    follow_up_due_on = _date(_("Follow-up due"), required=False)
-    follow_up_organization = forms.ModelChoiceField(
-        label=_("Follow-up by the organization"),
-        queryset=Organization.objects.filter(is_active=True).order_by("name"),
-        to_field_name="code",
-        required=False,
-    )
-    follow_up_role = forms.ChoiceField(
-        label=_("Follow-up by the role"),
-        choices=[
-            (role.value, role.label)
-            for role in (
-                Role.RESOCIALIZATION_OFFICER,
-                Role.PROBATION_OFFICER,
-                Role.SOCIAL_WORKER,
-                Role.CAREER_CONSULTANT,
-                Role.NGO_COORDINATOR,
-            )
-        ],
-        required=False,
-    )
 
     def __init__(self, *args: Any, reasons: list[str] | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "meeting")
         kwargs.setdefault("initial", {"held_on": timezone.localdate(), "reasons": reasons or []})
         super().__init__(*args, **kwargs)
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        follow_up = [data.get(f"follow_up_{name}") for name in ("title", "due_on", "organization")]
-        if any(follow_up) and not all(follow_up):
-            raise forms.ValidationError(
-                _("A follow-up task needs a title, a due date and an organization."),
-                code="incomplete_follow_up",
-            )
-        return data
+
+FOLLOW_UP_ROLES = (
+    Role.RESOCIALIZATION_OFFICER,
+    Role.PROBATION_OFFICER,
+    Role.SOCIAL_WORKER,
+    Role.CAREER_CONSULTANT,
+    Role.NGO_COORDINATOR,
+)
+FOLLOW_UPS_PREFIX = "follow_ups"
+MAX_FOLLOW_UPS = 20
+
+
+class FollowUpForm(forms.Form):
+    """One follow-up task decided at a meeting; a form left empty is skipped."""
+
+    title = forms.CharField(label=_("Task"), max_length=TITLE_MAX)
+    area = forms.ChoiceField(label=_("Area"), choices=[("", "---------"), *Area.choices])
+    due_on = _date(_("Due date"))
+    organization = forms.ModelChoiceField(
+        label=_("Organization"),
+        queryset=Organization.objects.filter(is_active=True).order_by("name"),
+        to_field_name="code",
+    )
+    role = forms.ChoiceField(
+        label=_("Role"), choices=[("", "---------"), *[(role.value, role.label) for role in FOLLOW_UP_ROLES]]
+    )
+
+
+class _FollowUpFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = _("Remove this task")
+
+
+FollowUpFormSet = forms.formset_factory(
+    FollowUpForm,
+    formset=_FollowUpFormSet,
+    extra=1,
+    can_delete=True,
+    max_num=MAX_FOLLOW_UPS,
+    validate_max=True,
+)
+
+
+def follow_up_formset(data: Any = None, *, extra_forms: int = 0) -> Any:
+    """The meeting's follow-up tasks; ``extra_forms`` adds empty forms (the no-script "add" button)."""
+    formset = FollowUpFormSet(data, prefix=FOLLOW_UPS_PREFIX)
+    if extra_forms and data is not None:
+        total = formset.total_form_count() + extra_forms
+        copy = data.copy()
+        copy[f"{FOLLOW_UPS_PREFIX}-TOTAL_FORMS"] = str(min(total, MAX_FOLLOW_UPS))
+        formset = FollowUpFormSet(copy, prefix=FOLLOW_UPS_PREFIX)
+    return formset

@@ -279,6 +279,17 @@ class MeetingIndicator(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     organization = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # A withdrawn indicator stays in the history (who, when, why) but no longer calls for a meeting.
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawn_by_organization = models.ForeignKey(
+        "organizations.Organization", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawal_reason = models.CharField(
+        _("reason for the withdrawal"), max_length=300, blank=True, validators=[plain_text_validator]
+    )
 
     class Meta:
         ordering = ["-noted_on", "-pk"]
@@ -288,6 +299,10 @@ class MeetingIndicator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.kind}"
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
 
 
 class MeetingReason(models.TextChoices):
@@ -427,3 +442,32 @@ class HandoverItem(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class HandoverChoice(models.Model):
+    """Who takes over an open plan measure at release, chosen by the prison beforehand.
+
+    Without a choice the handover falls back to the default (the receiving probation unit, else the
+    municipality); a choice of an organization that is no longer a receiver is ignored the same way.
+    """
+
+    preparation = models.ForeignKey(ReleasePreparation, on_delete=models.CASCADE, related_name="choices")
+    measure = models.ForeignKey("plans.Measure", on_delete=models.CASCADE, related_name="+")
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("taken over by"),
+    )
+    chosen_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    chosen_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("handover choice")
+        verbose_name_plural = _("handover choices")
+        constraints = [
+            models.UniqueConstraint(fields=["preparation", "measure"], name="release_one_choice_per_measure")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure_id} → {self.organization_id}"

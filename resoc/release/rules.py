@@ -3,7 +3,7 @@
 DOMAIN.md: required for serious violent and sexual offences, signs of radicalisation and juvenile
 probation clients; possible for mental-health disorders or very high risk. The sentence records carry
 no offence category, so the offence and radicalisation facts come from :class:`MeetingIndicator`
-rows officers record with their source; age comes from the date of birth and the start of probation
+rows officers record with their source (withdrawn ones no longer count); age comes from the date of birth and the start of probation
 (or, while the person is still in custody, the expected release, when probation would start); very
 high risk from the person's signed risk and needs assessment.
 
@@ -91,7 +91,9 @@ def meeting_reasons(person_ids: Sequence[int], *, on: dt.date) -> dict[int, list
     if not person_ids:
         return {}
     for person_id, kind in (
-        MeetingIndicator.objects.filter(person_id__in=person_ids).values_list("person_id", "kind").distinct()
+        MeetingIndicator.objects.filter(person_id__in=person_ids, withdrawn_at__isnull=True)
+        .values_list("person_id", "kind")
+        .distinct()
     ):
         found[person_id].add(_INDICATOR_REASONS[IndicatorKind(kind)])
     for person_id in Assessment.objects.filter(

@@ -106,7 +106,11 @@ def person_meetings(*, person: Person) -> list[InterInstitutionalMeeting]:
 
 
 def person_indicators(*, person: Person) -> list[MeetingIndicator]:
-    return list(MeetingIndicator.objects.filter(person=person).select_related("organization", "recorded_by"))
+    """Current indicators first, then the withdrawn ones (kept as history)."""
+    found = MeetingIndicator.objects.filter(person=person).select_related(
+        "organization", "recorded_by", "withdrawn_by", "withdrawn_by_organization"
+    )
+    return sorted(found, key=lambda indicator: indicator.is_withdrawn)
 
 
 def person_handovers(*, person: Person) -> list[Handover]:

@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from resoc.access import policy
@@ -28,9 +29,19 @@ from resoc.audit.models import AuditAction
 from resoc.audit.services import audit_person, audit_record, audit_record_listing
 from resoc.people.models import Person
 from resoc.people.views import PURPOSES_SESSION_KEY
-from resoc.release import rules, selectors, services
-from resoc.release.forms import GenerateForm, IndicatorForm, MeetingForm, TaskFilterForm, TaskStatusForm
-from resoc.release.models import ReleaseTask, TaskStatus
+from resoc.release import handover, rules, selectors, services
+from resoc.release.forms import (
+    FOLLOW_UPS_PREFIX,
+    MAX_FOLLOW_UPS,
+    GenerateForm,
+    IndicatorForm,
+    IndicatorWithdrawForm,
+    MeetingForm,
+    TaskFilterForm,
+    TaskStatusForm,
+    follow_up_formset,
+)
+from resoc.release.models import MeetingIndicator, ReleaseTask, TaskStatus
 from resoc.web.forms import add_validation_errors
 
 CATEGORY = services.CATEGORY
@@ -96,6 +107,9 @@ def _page(
         generate_form=generate_form or GenerateForm(initial=initial),
         indicator_form=indicator_form or IndicatorForm(),
     )
+    if context["may_generate"]:
+        rows, options = handover.handover_rows(person)
+        context.update(handover_rows=rows, handover_options=options)
     return render(request, "release/timeline.html", context, status=status)
 
 
@@ -267,57 +281,113 @@ def meetings_required(request: ResocRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_new(request: ResocRequest, person_id: uuid.UUID) -> HttpResponse:
+    """The meeting with any number of follow-up tasks, stored together or not at all."""
     acting = acting_or_403(request)
     person = _writable_person(request, acting, person_id)
     if not services.may_record_meeting(acting, person, readable=True):
         raise PermissionDenied
     reasons = [reason.value for reason in rules.meeting_required(person)]
-    form = MeetingForm(request.POST or None, reasons=reasons)
+    data = request.POST if request.method == "POST" else None
+    form = MeetingForm(data, reasons=reasons)
+    adding = data is not None and "add_follow_up" in data
+    formset = follow_up_formset(data, extra_forms=1 if adding else 0)
     status = 200
-    if request.method == "POST":
+    if data is not None and not adding:
         status = 422
-        if form.is_valid():
-            data = form.cleaned_data
-            follow_ups = []
-            if data["follow_up_title"]:
-                follow_ups.append(
-                    services.FollowUp(
-                        title=data["follow_up_title"],
-                        area=data["follow_up_area"],
-                        due_on=data["follow_up_due_on"],
-                        organization=data["follow_up_organization"].code,
-                        role=data["follow_up_role"],
-                    )
+        form_ok, formset_ok = form.is_valid(), formset.is_valid()
+        if form_ok and formset_ok:
+            cleaned = form.cleaned_data
+            filled = [f for f in formset.forms if f.has_changed() and not f.cleaned_data.get("DELETE", False)]
+            follow_ups = [
+                services.FollowUp(
+                    title=f.cleaned_data["title"],
+                    area=f.cleaned_data["area"],
+                    due_on=f.cleaned_data["due_on"],
+                    organization=f.cleaned_data["organization"].code,
+                    role=f.cleaned_data["role"],
                 )
+                for f in filled
+            ]
             try:
                 services.meeting_record(
                     acting=acting,
                     person=person,
-                    held_on=data["held_on"],
-                    place=data["place"],
-                    reasons=data["reasons"],
-                    participants=[org.code for org in data["participants"]],
-                    participant_names=data["participant_names"],
-                    decisions=data["decisions"],
+                    held_on=cleaned["held_on"],
+                    place=cleaned["place"],
+                    reasons=cleaned["reasons"],
+                    participants=[org.code for org in cleaned["participants"]],
+                    participant_names=cleaned["participant_names"],
+                    decisions=cleaned["decisions"],
                     follow_ups=follow_ups,
                 )
             except ValidationError as error:
-                _add_meeting_errors(form, error)
+                _add_meeting_errors(form, filled, error)
             else:
-                messages.success(request, _("The meeting has been recorded."))
+                messages.success(
+                    request,
+                    ngettext(
+                        "The meeting has been recorded with %(count)s follow-up task.",
+                        "The meeting has been recorded with %(count)s follow-up tasks.",
+                        len(follow_ups),
+                    )
+                    % {"count": len(follow_ups)},
+                )
                 return redirect(_page_url(person, "meetings"))
-    return render(request, "release/meeting_form.html", {"person": person, "form": form}, status=status)
+    return render(
+        request,
+        "release/meeting_form.html",
+        {"person": person, "form": form, "formset": formset, "added": adding},
+        status=status,
+    )
 
 
-def _add_meeting_errors(form: MeetingForm, error: ValidationError) -> None:
-    """Service errors of follow-up N belong to the one follow-up the web form has."""
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.error_dict.items():
-            target = "follow_up_title" if field.startswith("follow_ups.") else field
-            for message in messages_:
-                form.add_error(target if target in form.fields else None, message)
-    else:
+@login_required
+@require_GET
+def follow_up_form(request: ResocRequest, person_id: uuid.UUID) -> HttpResponse:
+    """One more empty follow-up form for the meeting page (htmx), numbered after the existing ones."""
+    acting = acting_or_403(request)
+    person = _writable_person(request, acting, person_id)
+    if not services.may_record_meeting(acting, person, readable=True):
+        raise PermissionDenied
+    try:
+        index = int(request.GET.get(f"{FOLLOW_UPS_PREFIX}-TOTAL_FORMS", "1"))
+    except ValueError:
+        index = 1
+    index = max(0, min(index, MAX_FOLLOW_UPS))
+    formset = follow_up_formset()
+    return render(
+        request,
+        "release/_follow_up_added.html",
+        {
+            "follow_up": formset.empty_form if index >= MAX_FOLLOW_UPS else _numbered(formset, index),
+            "index": index,
+            "total": min(index + 1, MAX_FOLLOW_UPS),
+            "full": index >= MAX_FOLLOW_UPS,
+            "prefix": FOLLOW_UPS_PREFIX,
+        },
+    )
+
+
+def _numbered(formset: Any, index: int) -> Any:
+    form = formset.form(prefix=formset.add_prefix(index), empty_permitted=True, use_required_attribute=False)
+    formset.add_fields(form, index)
+    form.fields["title"].widget.attrs["autofocus"] = True  # htmx focuses it once swapped in
+    return form
+
+
+def _add_meeting_errors(form: MeetingForm, filled: list[Any], error: ValidationError) -> None:
+    """Service errors of follow-up N belong to the N-th filled form of the formset."""
+    if not hasattr(error, "error_dict"):
         add_validation_errors(form, error)
+        return
+    for field, problems in error.error_dict.items():
+        target: Any = form
+        name: str | None = field if field in form.fields else None
+        if field.startswith("follow_ups."):
+            index = int(field.split(".", 1)[1])
+            target, name = (filled[index], None) if index < len(filled) else (form, None)
+        for problem in problems:
+            target.add_error(name, problem)
 
 
 @login_required
@@ -337,3 +407,66 @@ def indicator_add(request: ResocRequest, person_id: uuid.UUID) -> HttpResponse:
             messages.success(request, _("The indicator has been recorded."))
             return redirect(_page_url(person, "meetings"))
     return _page(request, acting, person, status=422, indicator_form=form)
+
+
+@login_required
+@require_POST
+def indicator_withdraw(request: ResocRequest, public_id: uuid.UUID) -> HttpResponse:
+    acting = acting_or_403(request)
+    indicator = MeetingIndicator.objects.select_related("person").filter(public_id=public_id).first()
+    if indicator is None:
+        audit_record(
+            actor=acting.actor,
+            action=AuditAction.DENIED,
+            category=CATEGORY,
+            record_type=services.RECORD_INDICATOR,
+            record_id=str(public_id),
+        )
+        raise Http404
+    person = _writable_person(request, acting, indicator.person.public_id)
+    if not services.may_withdraw_indicator(acting, indicator):
+        raise PermissionDenied
+    form = IndicatorWithdrawForm(request.POST)
+    if form.is_valid():
+        try:
+            services.indicator_withdraw(
+                acting=acting, indicator=indicator, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The indicator has been withdrawn."))
+    else:
+        for field_errors in form.errors.values():
+            for problem in field_errors:
+                messages.error(request, _("The indicator was not withdrawn: %(error)s") % {"error": problem})
+    return redirect(_page_url(person, f"indicator-{indicator.public_id}"))
+
+
+@login_required
+@require_POST
+def handover_choices(request: ResocRequest, person_id: uuid.UUID) -> HttpResponse:
+    """Who takes over each open plan measure at release: one select per measure (``measure-<id>``)."""
+    acting = acting_or_403(request)
+    person = _writable_person(request, acting, person_id)
+    prefix = "measure-"
+    choices = {
+        key[len(prefix) :]: request.POST.get(key, "") for key in request.POST if key.startswith(prefix)
+    }
+    try:
+        count = handover.handover_choices_set(acting=acting, person=person, choices=choices)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "The receiver of %(count)s measure has been saved.",
+                "The receivers of %(count)s measures have been saved.",
+                count,
+            )
+            % {"count": count},
+        )
+    return redirect(_page_url(person, "handover-plan"))

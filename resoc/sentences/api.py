@@ -29,7 +29,7 @@ from resoc.audit.models import AuditAction
 from resoc.audit.services import audit_person, audit_record
 from resoc.organizations.models import Organization
 from resoc.people.models import Person
-from resoc.sentences import selectors, services
+from resoc.sentences import admission, selectors, services
 from resoc.sentences.models import (
     CustodyPeriod,
     ProbationPeriod,
@@ -42,8 +42,12 @@ from resoc.sentences.schemas import (
     AbsenceCreate,
     AbsenceOut,
     AbsenceRecordOut,
+    AdmissionCreate,
+    AdmissionOut,
     CustodyAdmit,
     CustodyPeriodOut,
+    IdentifiedOut,
+    IdentifierIn,
     ProbationEnd,
     ProbationPeriodOut,
     ProbationStart,
@@ -467,3 +471,65 @@ def end_probation(request: HttpRequest, public_id: uuid.UUID, payload: Probation
     with _refusals_audited(acting, period.person, "probation_period"):
         period = services.probation_end(acting=acting, period=period, ends_on=payload.ends_on)
     return _probation_out(period)
+
+
+# --- admission of a registered person by an exact identifier ---------------------------------------
+
+
+def _identified_only(acting: Acting) -> None:
+    """Only resocialization officers identify persons for admission; others are refused and audited."""
+    if not admission.may_admit_identified(acting):
+        audit_record(
+            actor=acting.actor,
+            action=AuditAction.DENIED,
+            category=policy.IDENTITY.key,
+            record_type=admission.RECORD_TYPE,
+            detail={"reason": "action_not_allowed"},
+        )
+        raise PermissionDenied
+
+
+@router.post(
+    "/admissions/lookup",
+    response={200: IdentifiedOut, **_ERRORS},
+    summary="Identify a registered person for admission",
+    operation_id="identify_for_admission",
+)
+def identify_for_admission(request: HttpRequest, payload: IdentifierIn) -> IdentifiedOut:
+    """Exact match only (the full personal code, or another identifier's kind, number and issuing
+    country); answers the name and date of birth and nothing else. No match and a person in custody in
+    another prison answer 422. Resocialization officers only; every lookup is audited."""
+    acting = acting_of(request)
+    _identified_only(acting)
+    found = admission.person_identify(acting=acting, **payload.model_dump())
+    return IdentifiedOut(
+        full_name=found.full_name, date_of_birth=found.date_of_birth, held_here=found.held_here
+    )
+
+
+@router.post(
+    "/admissions",
+    response={201: AdmissionOut, **_ERRORS},
+    summary="Admit a registered person identified by an exact identifier",
+    operation_id="admit_identified",
+)
+def admit_identified(request: HttpRequest, payload: AdmissionCreate) -> Status[AdmissionOut]:
+    """The same rule as the lookup; opens a custody period in the token's own prison, and with it the
+    access. ``POST /persons/{id}/custody-periods`` stays for persons the prison already reads."""
+    acting = acting_of(request)
+    _identified_only(acting)
+    lookups = _Lookups()
+    prison = lookups.organization("prison", payload.prison)
+    regime_level = lookups.regime_level("regime_level", payload.regime_level)
+    lookups.raise_any()
+    assert prison is not None
+    period = admission.custody_admit_identified(
+        acting=acting,
+        scheme=payload.scheme,
+        value=payload.value,
+        issuing_country=payload.issuing_country,
+        prison=prison,
+        admitted_on=payload.admitted_on,
+        regime_level=regime_level,
+    )
+    return Status(201, AdmissionOut(person=period.person.public_id, custody_period=_custody_out(period)))

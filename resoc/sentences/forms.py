@@ -121,3 +121,36 @@ class ProbationStartForm(_ActingForm):
 
 class ProbationEndForm(_ActingForm):
     ends_on = _date(_("Supervision ends on"))
+
+
+class IdentifyForm(forms.Form):
+    """The identifier as written on the intake document: exact, never partial."""
+
+    scheme = forms.ChoiceField(label=_("Kind of identifier"), choices=[])
+    value = forms.CharField(
+        label=_("Identifier"),
+        max_length=60,
+        help_text=_("The full personal code or document number, exactly as on the intake document."),
+    )
+    issuing_country = forms.CharField(
+        label=_("Issuing country"),
+        max_length=2,
+        required=False,
+        help_text=_("Two letters, e.g. LT; only for identifiers other than the Latvian personal code."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from resoc.sentences.admission import SCHEMES
+
+        super().__init__(*args, **kwargs)
+        scheme = self.fields["scheme"]
+        assert isinstance(scheme, forms.ChoiceField)
+        scheme.choices = SCHEMES
+
+
+class AdmitIdentifiedForm(AdmitForm):
+    """The admission of an identified person; the identifier travels along and is checked again."""
+
+    scheme = forms.CharField(widget=forms.HiddenInput)
+    value = forms.CharField(widget=forms.HiddenInput, max_length=60)
+    issuing_country = forms.CharField(widget=forms.HiddenInput, max_length=2, required=False)

@@ -133,3 +133,41 @@ class ProbationStart(_Strict):
 
 class ProbationEnd(_Strict):
     ends_on: dt.date
+
+
+class IdentifierIn(_Strict):
+    scheme: str = Field(
+        max_length=20,
+        description='"personal_code", or a kind of other identifier: passport, id_card, residence_permit, '
+        "foreign_code, prison_number, other.",
+        examples=["personal_code"],
+    )
+    value: str = Field(
+        max_length=60,
+        description="The full identifier, exactly as on the intake document.",
+        examples=["010180-10018"],
+    )
+    issuing_country: str = Field(
+        default="", max_length=2, description="Two letters; for identifiers other than the personal code."
+    )
+
+
+class IdentifiedOut(Schema):
+    full_name: str
+    date_of_birth: dt.date | None
+    held_here: bool = Field(description="Already in custody in the token's own prison.")
+
+
+class AdmissionCreate(IdentifierIn):
+    prison: str = Field(
+        max_length=CODE_MAX, description="Code of the admitting prison.", examples=["jelgavas-cietums"]
+    )
+    admitted_on: dt.date
+    regime_level: str | None = Field(default=None, max_length=CODE_MAX, examples=["closed-lowest"])
+
+
+class AdmissionOut(Schema):
+    person: uuid.UUID = Field(
+        description="The person's public id: readable by the admitting prison from now on."
+    )
+    custody_period: CustodyPeriodOut

@@ -197,8 +197,15 @@ def custody_admit(
     prison: Organization,
     admitted_on: dt.date,
     regime_level: RegimeLevel | None = None,
+    identified: bool = False,
 ) -> CustodyPeriod:
-    if not may_change_custody(acting, person, holding=None) or prison.pk not in acting.scope_organization_ids:
+    """Open a custody period in the officer's own prison.
+
+    ``identified``: the caller (``sentences.admission``) found the person by an exact identifier, as on
+    an intake document, so the prison need not read the person first (after a release it cannot).
+    """
+    allowed = acting.role in CUSTODY_ROLES if identified else may_change_custody(acting, person, holding=None)
+    if not allowed or prison.pk not in acting.scope_organization_ids:
         raise PermissionDenied
     with transaction.atomic():
         _locked(person)

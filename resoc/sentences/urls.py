@@ -4,6 +4,7 @@ from resoc.sentences import views
 
 app_name = "sentences"
 urlpatterns = [
+    path("admit/", views.admit_existing, name="admit_existing"),
     path("<uuid:public_id>/sentence/", views.record_sentence, name="record_sentence"),
     path("<uuid:public_id>/admit/", views.admit, name="admit"),
     path("<uuid:public_id>/transfer/", views.transfer, name="transfer"),

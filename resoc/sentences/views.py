@@ -27,7 +27,7 @@ from resoc.access.http import ResocRequest, acting_or_403
 from resoc.audit.models import AuditAction
 from resoc.audit.services import audit_person
 from resoc.people.models import Person
-from resoc.sentences import forms, services
+from resoc.sentences import admission, forms, services
 from resoc.sentences.models import ProbationPeriod
 from resoc.web.forms import add_validation_errors
 
@@ -163,3 +163,68 @@ def probation_end(request: ResocRequest, public_id: uuid.UUID, period_id: uuid.U
         done=gettext_lazy("The end of the probation period has been recorded."),
     )
     return _handle(request, person, action)
+
+
+@login_required
+def admit_existing(request: ResocRequest) -> HttpResponse:
+    """Admit a registered person identified exactly by an identifier (see ``sentences.admission``).
+
+    Step one looks the identifier up and shows only the name and date of birth; step two admits.
+    """
+    acting = acting_or_403(request)
+    if not admission.may_admit_identified(acting):
+        raise PermissionDenied
+    identify_form = forms.IdentifyForm(request.POST if request.method == "POST" else None)
+    admit_form: forms.AdmitIdentifiedForm | None = None
+    found: admission.Identified | None = None
+    status = 200
+    if request.method == "POST" and request.POST.get("step") == "admit":
+        admit_form = forms.AdmitIdentifiedForm(request.POST, acting=acting)
+        if admit_form.is_valid():
+            data = admit_form.cleaned_data
+            try:
+                period = admission.custody_admit_identified(acting=acting, **data)
+            except ValidationError as error:
+                _admission_errors(admit_form, error)
+            else:
+                messages.success(request, _("The admission has been recorded."))
+                return redirect(
+                    reverse("people:detail", args=[period.person.public_id]) + "#section-sentence"
+                )
+        status = 422
+        identify_form = forms.IdentifyForm(
+            initial={key: request.POST.get(key, "") for key in ("scheme", "value", "issuing_country")}
+        )
+    elif request.method == "POST":
+        status = 422
+        if identify_form.is_valid():
+            try:
+                found = admission.person_identify(acting=acting, **identify_form.cleaned_data)
+            except ValidationError as error:
+                add_validation_errors(identify_form, error)
+            else:
+                status = 200
+                admit_form = forms.AdmitIdentifiedForm(
+                    acting=acting,
+                    initial={
+                        **identify_form.cleaned_data,
+                        "prison": acting.membership.organization,  # type: ignore[union-attr]
+                    },
+                )
+    return render(
+        request,
+        "sentences/admit_existing.html",
+        {"identify_form": identify_form, "admit_form": admit_form, "found": found},
+        status=status,
+    )
+
+
+def _admission_errors(form: forms.AdmitIdentifiedForm, error: ValidationError) -> None:
+    """Errors about the identifier (hidden in this step) are shown for the form as a whole."""
+    if not hasattr(error, "error_dict"):
+        add_validation_errors(form, error)
+        return
+    for field, problems in error.error_dict.items():
+        visible = field in form.fields and not form.fields[field].widget.is_hidden
+        for problem in problems:
+            form.add_error(field if visible else None, problem)

@@ -75,8 +75,11 @@ def test_a_responsible_organization_sees_its_measures_but_not_the_rest_of_the_pl
     measure(plan, due_in=2, description="Cietuma programma")
     actions = next_actions(world.acting("career_consultant"), [person.pk], days(0))[person.pk]
     assert [a.text for a in actions] == ["Programme: Karjeras konsultācija"]
-    # The consultant may not read plans: the action leads to the person, not to the plan page.
-    assert actions[0].url == f"/people/{person.public_id}/"
+    # The consultant may not read plans: the action leads to the page of his organization's measures.
+    assert actions[0].url.startswith(f"/plans/{person.public_id}/#measure-")
+    page = world.client("career_consultant").get(actions[0].url.split("#")[0]).content.decode()
+    assert "Karjeras konsultācija" in page
+    assert "Cietuma programma" not in page
     assert sql_due(world, "career_consultant") == {(person.pk, days(4))}
 
 

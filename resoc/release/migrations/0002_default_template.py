@@ -11,7 +11,12 @@ NAME = "Standarta sagatavošana atbrīvošanai"
 NAME_EN = "Standard release preparation"
 
 P, V, M, N = "prison", "probation_unit", "municipality", "ngo"
-OFFICER, PROBATION, SOCIAL, NGO = "resocialization_officer", "probation_officer", "social_worker", "ngo_coordinator"
+OFFICER, PROBATION, SOCIAL, NGO = (
+    "resocialization_officer",
+    "probation_officer",
+    "social_worker",
+    "ngo_coordinator",
+)
 
 # (offset days, area, slot, role, Latvian title, English title)
 STEPS = [

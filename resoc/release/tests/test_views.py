@@ -233,6 +233,8 @@ def test_recording_a_meeting_from_the_page(world, held):
         "meeting-reasons": ["radicalisation"],
         "meeting-participants": ["jelgavas-cietums", "vpd-zemgale"],
         "meeting-decisions": "Jau nolemts",
+        "follow_ups-TOTAL_FORMS": "0",
+        "follow_ups-INITIAL_FORMS": "0",
     }
     before = snapshot()
     response = client.post(url, data)
@@ -245,11 +247,13 @@ def test_recording_a_meeting_from_the_page(world, held):
     data["meeting-decisions"] = ""
     data.update(
         {
-            "meeting-follow_up_title": "Sagatavot riska pārvaldības plānu",
-            "meeting-follow_up_area": "probation_handover",
-            "meeting-follow_up_due_on": days(10).isoformat(),
-            "meeting-follow_up_organization": "vpd-zemgale",
-            "meeting-follow_up_role": "probation_officer",
+            "follow_ups-TOTAL_FORMS": "1",
+            "follow_ups-INITIAL_FORMS": "0",
+            "follow_ups-0-title": "Sagatavot riska pārvaldības plānu",
+            "follow_ups-0-area": "probation_handover",
+            "follow_ups-0-due_on": days(10).isoformat(),
+            "follow_ups-0-organization": "vpd-zemgale",
+            "follow_ups-0-role": "probation_officer",
         }
     )
     response = client.post(url, data)
