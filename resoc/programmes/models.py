@@ -295,3 +295,111 @@ class OfferLocation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.offer_id} @ {self.location_id}"
+
+
+class GroupStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    RUNNING = "running", _("Running")
+    FINISHED = "finished", _("Finished")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# Statuses whose sessions still take a room and a facilitator's time (conflicts are checked against them).
+ACTIVE_GROUP_STATUSES = (GroupStatus.PLANNED, GroupStatus.RUNNING)
+
+
+class Group(models.Model):
+    """A cohort of a programme delivered by an offer's organization in one room, on a recurring schedule.
+
+    The schedule is an RFC 5545 recurrence rule read in Europe/Riga local time from ``starts_on`` at
+    ``session_start`` (see ``recurrence.py``); it is expanded into ``Session`` rows so that exceptions
+    (a cancelled or moved session) and, later, attendance hang on concrete sessions.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    offer = models.ForeignKey(Offer, on_delete=models.PROTECT, related_name="groups", verbose_name=_("offer"))
+    room = models.ForeignKey(Room, on_delete=models.PROTECT, related_name="groups", verbose_name=_("room"))
+    facilitator = models.ForeignKey(
+        "access.User",
+        on_delete=models.PROTECT,
+        related_name="facilitated_groups",
+        verbose_name=_("facilitator"),
+    )
+    name = models.CharField(_("group name"), max_length=NAME_MAX, validators=[plain_text_validator])
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    capacity = models.PositiveSmallIntegerField(
+        _("places"), validators=[MinValueValidator(1), MaxValueValidator(500)]
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=GroupStatus.choices, default=GroupStatus.PLANNED
+    )
+    recurrence = models.CharField(_("recurrence rule"), max_length=500)
+    session_start = models.TimeField(_("sessions start at"))
+    session_minutes = models.PositiveSmallIntegerField(
+        _("session length in minutes"), validators=[MinValueValidator(15), MaxValueValidator(600)]
+    )
+    cancel_reason = models.TextField(
+        _("reason for cancelling"), max_length=TEXT_MAX, blank=True, validators=[plain_text_validator]
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["starts_on", "name", "pk"]
+        verbose_name = _("group")
+        verbose_name_plural = _("groups")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        errors: dict[str, list[str]] = {}
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            errors["ends_on"] = [str(_("The group ends before it starts."))]
+        if self.capacity and self.room_id and self.capacity > self.room.capacity:
+            errors["capacity"] = [str(_("The room seats only %(seats)d.") % {"seats": self.room.capacity})]
+        if errors:
+            raise ValidationError(errors)
+
+
+class SessionStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Session(models.Model):
+    """One meeting of a group; ``occurrence`` is the recurrence instance it came from (stable key).
+
+    A moved session keeps its occurrence and gets another time or room; a cancelled one stays listed.
+    When the group's schedule changes, sessions whose occurrence is still produced by the rule are kept
+    with their exceptions, the others are removed and new occurrences are added.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="sessions")
+    occurrence = models.DateTimeField(_("planned start"))
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    room = models.ForeignKey(Room, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("room"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=SessionStatus.choices, default=SessionStatus.SCHEDULED
+    )
+    is_moved = models.BooleanField(_("moved"), default=False)
+    note = models.CharField(_("note"), max_length=NAME_MAX, blank=True, validators=[plain_text_validator])
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        constraints = [
+            models.UniqueConstraint(fields=["group", "occurrence"], name="session_unique_occurrence")
+        ]
+        # Conflict checks look for sessions of a room (or of anyone) overlapping a span of time.
+        indexes = [
+            models.Index(fields=["room", "starts_at"], name="session_room_start"),
+            models.Index(fields=["starts_at"], name="session_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group_id} @ {self.starts_at:%Y-%m-%d %H:%M}"
