@@ -349,3 +349,15 @@ def group_organizations() -> list[Organization]:
         .distinct()
         .order_by("name")
     )
+
+
+def plannable_offers(*, organization_ids: frozenset[int]) -> list[Offer]:
+    """Active offers of active programmes delivered by these organizations, with their locations."""
+    offers = (
+        Offer.objects.filter(organization_id__in=organization_ids, is_active=True, programme__is_active=True)
+        .select_related("programme", "organization")
+        .prefetch_related("offer_locations")
+    )
+    return sorted(
+        offers, key=lambda o: (latvian_sort_key(o.programme.name), latvian_sort_key(o.organization.name))
+    )
