@@ -373,13 +373,8 @@ def _kept_exceptions(group: Group, occurrences: list[recurrence.Occurrence]) -> 
 
 def _refuse_conflicts(proposal: GroupProposal, accept_conflicts: bool) -> None:
     if proposal.conflicts and not accept_conflicts:
-        raise ValidationError(
-            {
-                NON_FIELD_ERRORS: [
-                    _("The schedule conflicts with other sessions; check it or save despite the conflicts.")
-                ]
-            }
-        )
+        summary = _("The schedule conflicts with other sessions; check it or save despite the conflicts.")
+        raise ValidationError({NON_FIELD_ERRORS: [summary, *(c.message for c in proposal.conflicts)]})
 
 
 def _sync_sessions(group: Group, occurrences: list[recurrence.Occurrence]) -> None:
