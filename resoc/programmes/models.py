@@ -15,6 +15,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from resoc.assessments.models import RiskLevel, localized
 from resoc.people.models import LatvianLevel, Sex, plain_text_validator
@@ -298,10 +299,10 @@ class OfferLocation(models.Model):
 
 
 class GroupStatus(models.TextChoices):
-    PLANNED = "planned", _("Planned")
-    RUNNING = "running", _("Running")
-    FINISHED = "finished", _("Finished")
-    CANCELLED = "cancelled", _("Cancelled")
+    PLANNED = "planned", pgettext_lazy("group status", "Planned")
+    RUNNING = "running", pgettext_lazy("group status", "Running")
+    FINISHED = "finished", pgettext_lazy("group status", "Finished")
+    CANCELLED = "cancelled", pgettext_lazy("group status", "Cancelled")
 
 
 # Statuses whose sessions still take a room and a facilitator's time (conflicts are checked against them).
@@ -364,8 +365,8 @@ class Group(models.Model):
 
 
 class SessionStatus(models.TextChoices):
-    SCHEDULED = "scheduled", _("Scheduled")
-    CANCELLED = "cancelled", _("Cancelled")
+    SCHEDULED = "scheduled", pgettext_lazy("session status", "Scheduled")
+    CANCELLED = "cancelled", pgettext_lazy("session status", "Cancelled")
 
 
 class Session(models.Model):

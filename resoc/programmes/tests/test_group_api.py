@@ -59,7 +59,7 @@ def test_conflicts_are_listed_in_a_dry_run_and_refuse_saving(world, directory, a
     assert data["conflicts"][0]["other_group"] == str(existing.public_id)
     response = api.post("/groups", clash)
     assert response.status_code == 422
-    assert "the room Klase 1 is taken" in response.content.decode()
+    assert "telpu Klase 1 aizņem grupa" in response.content.decode()  # Latvian unless asked otherwise
     assert Group.objects.count() == 1
     response = api.post("/groups", {**clash, "accept_conflicts": True})
     assert response.status_code == 201, response.content
@@ -73,9 +73,9 @@ def test_other_organizations_are_refused_and_bad_input_explained(world, director
     api = api_as("prison_officer")
     response = api.post("/groups", body(directory, capacity=13))
     assert response.status_code == 422
-    assert "seats only 12" in response.content.decode()
+    assert "Telpā ir tikai 12 vietas." in response.content.decode()
     response = api.post("/groups", body(directory, recurrence="FREQ=DAILY;COUNT=500", ends_on="2028-12-31"))
-    assert "more than 400 sessions" in response.content.decode()
+    assert "vairāk nekā 400 nodarbības" in response.content.decode()
     response = api.post("/groups", body(directory, facilitator="nobody"))
     assert response.status_code == 422
     assert not Group.objects.exists()

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from resoc.access.models import Membership, User
 from resoc.access.roles import Role
@@ -20,6 +22,13 @@ from resoc.programmes.services import GroupSpec
 from resoc.programmes.tests.conftest import make_location, org
 
 RULE = "FREQ=WEEKLY;BYDAY=MO,WE;UNTIL=20270131"
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    # Messages are asserted in English; Latvian is checked where translation is the point.
+    with translation.override("en"):
+        yield
 
 
 def spec(world: Any, directory: dict[str, Any], **overrides: Any) -> GroupSpec:
