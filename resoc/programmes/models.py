@@ -404,3 +404,45 @@ class Session(models.Model):
 
     def __str__(self) -> str:
         return f"{self.group_id} @ {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class EnrolmentStatus(models.TextChoices):
+    ENROLLED = "enrolled", pgettext_lazy("enrolment status", "Enrolled")
+    WITHDRAWN = "withdrawn", pgettext_lazy("enrolment status", "Withdrawn")
+
+
+class Enrolment(models.Model):
+    """A person's place in a group. ``flags`` keep what could not be checked when enrolling (an
+    eligibility fact not recorded), so that staff see it on the group's list of participants."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    group = models.ForeignKey(Group, on_delete=models.PROTECT, related_name="enrolments")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="programme_enrolments")
+    status = models.CharField(
+        _("status"), max_length=20, choices=EnrolmentStatus.choices, default=EnrolmentStatus.ENROLLED
+    )
+    flags = models.JSONField(_("flags"), default=list, blank=True)
+    enrolled_at = models.DateTimeField(default=timezone.now, editable=False)
+    enrolled_by = models.ForeignKey(
+        "access.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    ended_at = models.DateTimeField(null=True, blank=True)
+    end_reason = models.TextField(
+        _("reason"), max_length=TEXT_MAX, blank=True, validators=[plain_text_validator]
+    )
+
+    class Meta:
+        ordering = ["enrolled_at", "pk"]
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        constraints = [
+            # The database, not only the service, refuses a second current place in the same group.
+            models.UniqueConstraint(
+                fields=["group", "person"],
+                condition=models.Q(status="enrolled"),
+                name="enrolment_unique_current",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} in {self.group_id}"

@@ -14,17 +14,21 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from resoc.access import policy
+from resoc.access.context import Acting
 from resoc.assessments.models import Assessment, Domain, Instrument, Status
-from resoc.organizations.models import Organization
+from resoc.organizations.models import Organization, OrganizationType
 from resoc.people.models import Person
 from resoc.programmes.eligibility import Finding, PersonFacts, check, status_of
 from resoc.programmes.eligibility import Status as EligibilityStatus
 from resoc.programmes.models import (
     ACTIVE_GROUP_STATUSES,
+    Enrolment,
+    EnrolmentStatus,
     Group,
     Location,
     Offer,
@@ -205,6 +209,7 @@ def person_eligibility(*, person: Person, on: dt.date) -> PersonEligibility:
 class ConflictKind(StrEnum):
     ROOM = "room"
     FACILITATOR = "facilitator"
+    PERSON = "person"
 
 
 @dataclass(frozen=True)
@@ -222,6 +227,7 @@ class Conflict:
     kind: ConflictKind
     slot: Slot
     other: Session
+    person_id: int | None = None
 
     @property
     def message(self) -> str:
@@ -233,14 +239,20 @@ class Conflict:
         }
         if self.kind == ConflictKind.ROOM:
             return _("%(when)s: the room %(room)s is taken by the group “%(group)s”.") % values
+        if self.kind == ConflictKind.PERSON:
+            return _("%(when)s: a participant is in the group “%(group)s” at that time.") % values
         return _("%(when)s: the facilitator leads the group “%(group)s” in %(room)s at that time.") % values
 
 
-def schedule_conflicts(slots: list[Slot], *, exclude_group_id: int | None = None) -> list[Conflict]:
-    """Scheduled sessions of active groups that overlap ``slots`` in a room or by facilitator.
+def schedule_conflicts(
+    slots: list[Slot], *, exclude_group_id: int | None = None, person_ids: frozenset[int] = frozenset()
+) -> list[Conflict]:
+    """Scheduled sessions of active groups that overlap ``slots`` in a room, by facilitator or, for
+    ``person_ids``, by a participant enrolled in both.
 
-    One query whatever the number of slots: every session of the same rooms or facilitators inside the
-    slots' overall span is read once, then matched in Python (sorted, with bisection).
+    One query (two with persons) whatever the number of slots: every session of the same rooms or
+    facilitators inside the slots' overall span is read once, then matched in Python (sorted, with
+    bisection).
     """
     if not slots:
         return []
@@ -270,6 +282,8 @@ def schedule_conflicts(slots: list[Slot], *, exclude_group_id: int | None = None
         for key, sessions in index.items()
     }
     conflicts: list[Conflict] = []
+    if person_ids:
+        conflicts.extend(_person_conflicts(slots, exclude_group_id=exclude_group_id, person_ids=person_ids))
     for slot in sorted(slots, key=lambda s: s.starts_at):
         seen: set[int] = set()
         for kind, key, candidates in (
@@ -283,6 +297,41 @@ def schedule_conflicts(slots: list[Slot], *, exclude_group_id: int | None = None
                     seen.add(other.pk)
                     conflicts.append(Conflict(kind=kind, slot=slot, other=other))
     return conflicts
+
+
+def _person_conflicts(
+    slots: list[Slot], *, exclude_group_id: int | None, person_ids: frozenset[int]
+) -> list[Conflict]:
+    """Sessions of other groups in which any of ``person_ids`` holds a current place (one query)."""
+    rows = (
+        Session.objects.filter(
+            status=SessionStatus.SCHEDULED,
+            group__status__in=ACTIVE_GROUP_STATUSES,
+            starts_at__lt=max(slot.ends_at for slot in slots),
+            ends_at__gt=min(slot.starts_at for slot in slots),
+            group__enrolments__person_id__in=person_ids,
+            group__enrolments__status=EnrolmentStatus.ENROLLED,
+        )
+        .annotate(participant_id=F("group__enrolments__person_id"))
+        .select_related("group", "room")
+        .order_by("starts_at", "pk")
+    )
+    if exclude_group_id is not None:
+        rows = rows.exclude(group_id=exclude_group_id)
+    others = list(rows)
+    found = []
+    for slot in sorted(slots, key=lambda s: s.starts_at):
+        for other in others:
+            if other.starts_at < slot.ends_at and other.ends_at > slot.starts_at:
+                found.append(
+                    Conflict(
+                        kind=ConflictKind.PERSON,
+                        slot=slot,
+                        other=other,
+                        person_id=other.participant_id,
+                    )
+                )
+    return found
 
 
 @dataclass
@@ -361,3 +410,45 @@ def plannable_offers(*, organization_ids: frozenset[int]) -> list[Offer]:
     return sorted(
         offers, key=lambda o: (latvian_sort_key(o.programme.name), latvian_sort_key(o.organization.name))
     )
+
+
+@dataclass
+class Participant:
+    enrolment: Enrolment
+    # Held at the prison where the group meets today? None when the group does not meet in a prison.
+    in_custody: bool | None
+
+
+def group_participants(*, acting: Acting, group: Group) -> list[Participant]:
+    """The current places of ``group`` whose person ``acting`` may read, in Latvian order (two queries).
+
+    A facilitator reads his own groups' participants through their ``participant`` relationship;
+    someone who may read none of them gets an empty list.
+    """
+    enrolments = list(
+        Enrolment.objects.filter(
+            group=group,
+            status=EnrolmentStatus.ENROLLED,
+            person__in=policy.visible_persons(acting),
+        )
+        .select_related("person")
+        .order_by("person__sort_key", "pk")
+    )
+    prison = group.room.location.organization
+    held: set[int] = set()
+    if prison.type == OrganizationType.PRISON and enrolments:
+        today = timezone.localdate()
+        held = set(
+            CustodyPeriod.objects.filter(
+                prison=prison, person_id__in=[e.person_id for e in enrolments], admitted_on__lte=today
+            )
+            .exclude(left_on__lte=today)
+            .values_list("person_id", flat=True)
+        )
+    return [
+        Participant(
+            enrolment=e,
+            in_custody=(e.person_id in held) if prison.type == OrganizationType.PRISON else None,
+        )
+        for e in enrolments
+    ]

@@ -26,9 +26,12 @@ from resoc.assessments.models import Domain
 from resoc.audit.models import AuditAction
 from resoc.audit.services import audit_record
 from resoc.organizations.models import Organization
+from resoc.people.models import Relationship
 from resoc.programmes import recurrence, selectors
 from resoc.programmes.models import (
     ACTIVE_GROUP_STATUSES,
+    Enrolment,
+    EnrolmentStatus,
     Group,
     GroupStatus,
     Location,
@@ -245,6 +248,20 @@ GROUP_PLANNER_ROLES = frozenset(
     }
 )
 FACILITATOR_ROLES = frozenset({Role.PROGRAMME_FACILITATOR, Role.ORG_ADMIN})
+# The relationship a place in a group keeps (registered with the policy in ``enrolment_services``).
+PARTICIPANT_KIND = "participant"
+
+
+def participant_source(group: Group) -> str:
+    return f"programme_group:{group.public_id}"
+
+
+def _participants(group: Group) -> QuerySet[Relationship]:
+    """The group's participant relationships that have not ended."""
+    today = timezone.localdate()
+    return Relationship.objects.filter(kind=PARTICIPANT_KIND, source=participant_source(group)).exclude(
+        ends_on__lt=today
+    )
 
 
 def can_plan_groups(acting: Acting, organization_id: int) -> bool:
@@ -355,7 +372,18 @@ def group_check(*, acting: Acting, spec: GroupSpec, group: Group | None = None) 
         for o in occurrences
         if o.starts_at not in kept or kept[o.starts_at].status == SessionStatus.SCHEDULED
     ]
-    conflicts = selectors.schedule_conflicts(slots, exclude_group_id=group.pk if group else None)
+    enrolled = (
+        frozenset(
+            Enrolment.objects.filter(group=group, status=EnrolmentStatus.ENROLLED).values_list(
+                "person_id", flat=True
+            )
+        )
+        if group
+        else frozenset()
+    )
+    conflicts = selectors.schedule_conflicts(
+        slots, exclude_group_id=group.pk if group else None, person_ids=enrolled
+    )
     return GroupProposal(group=draft, occurrences=occurrences, conflicts=conflicts)
 
 
@@ -451,6 +479,8 @@ def group_update(
     with transaction.atomic():
         group.save()
         _sync_sessions(group, proposal.occurrences)
+        # The participants' relationship follows the facilitator and the group's last day.
+        _participants(group).update(mentor=group.facilitator, ends_on=group.ends_on)
         audit_record(
             actor=acting.actor,
             action=AuditAction.UPDATE,
@@ -475,6 +505,7 @@ def group_cancel(*, acting: Acting, group: Group, reason: str) -> Group:
     group.full_clean()
     with transaction.atomic():
         group.save(update_fields=["status", "cancel_reason", "updated_at"])
+        _participants(group).update(ends_on=timezone.localdate() - dt.timedelta(days=1))
         audit_record(
             actor=acting.actor,
             action=AuditAction.UPDATE,
@@ -541,7 +572,16 @@ def session_move(
         room_id=room.pk,
         facilitator_id=session.group.facilitator_id,
     )
-    conflicts = [c for c in selectors.schedule_conflicts([slot]) if c.other.pk != session.pk]
+    enrolled = frozenset(
+        Enrolment.objects.filter(group_id=session.group_id, status=EnrolmentStatus.ENROLLED).values_list(
+            "person_id", flat=True
+        )
+    )
+    conflicts = [
+        c
+        for c in selectors.schedule_conflicts([slot], person_ids=enrolled)
+        if c.other.pk != session.pk and c.other.group_id != session.group_id
+    ]
     if conflicts and not accept_conflicts:
         raise ValidationError({NON_FIELD_ERRORS: [c.message for c in conflicts]})
     session.starts_at, session.ends_at, session.room = slot.starts_at, slot.ends_at, room
