@@ -1,10 +1,11 @@
-"""/groups, /groups/{id}, /groups/{id}/sessions and the exceptions of single sessions.
+"""/groups, /groups/{id}, /groups/{id}/sessions, exceptions of single sessions, and enrolments.
 
 Groups hold no person data: any token may read them. Creating and changing a group is for the
 planners of the delivering organization (``services.can_plan_groups``); everyone else gets 403. A
 ``dry_run`` request validates the group and returns the sessions the rule gives with any conflicts,
 writing nothing; a real request with conflicts is refused (422, the conflicts listed) unless
-``accept_conflicts`` is true.
+``accept_conflicts`` is true. Participants are persons: their list shows only those the token may
+read under the access policy (a facilitator: the participants of his own groups) and is audited.
 """
 
 from __future__ import annotations
@@ -20,12 +21,14 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from resoc.access import policy
 from resoc.access.models import User
-from resoc.api.access import not_found
+from resoc.api.access import check_readable, not_found, readable_person
 from resoc.api.auth import acting_of
 from resoc.api.schemas import Problem
-from resoc.programmes import selectors, services
-from resoc.programmes.models import Group, Offer, Room, Session
+from resoc.audit.services import audit_record_listing
+from resoc.programmes import enrolment_services, selectors, services
+from resoc.programmes.models import Enrolment, Group, Offer, Room, Session
 
 router = Router(tags=["programme groups"])
 
@@ -388,3 +391,95 @@ def move_session(request: HttpRequest, public_id: uuid.UUID, payload: MoveIn) ->
         accept_conflicts=payload.accept_conflicts,
     )
     return _session_out(moved)
+
+
+class EnrolmentOut(Schema):
+    public_id: uuid.UUID
+    person: uuid.UUID
+    name: str
+    status: str = Field(description="`enrolled` or `withdrawn`.")
+    flags: list[dict[str, str]] = Field(
+        description="Eligibility rules that could not be checked (`rule`, `message`)."
+    )
+    in_custody: bool | None = Field(
+        description="Held at the prison where the group meets; null outside prisons."
+    )
+    enrolled_at: dt.datetime
+
+
+class EnrolmentIn(Schema):
+    person: uuid.UUID
+    accept_conflicts: bool = Field(
+        default=False, description="Enrol even though the person's sessions clash."
+    )
+
+
+def _enrolment_out(enrolment: Enrolment, in_custody: bool | None) -> EnrolmentOut:
+    person = enrolment.person
+    return EnrolmentOut(
+        public_id=enrolment.public_id,
+        person=person.public_id,
+        name=f"{person.given_names} {person.family_name}",
+        status=enrolment.status,
+        flags=list(enrolment.flags),
+        in_custody=in_custody,
+        enrolled_at=enrolment.enrolled_at,
+    )
+
+
+@router.get(
+    "/groups/{public_id}/enrolments",
+    response={200: list[EnrolmentOut], **_ERRORS},
+    summary="The participants of a group you may read",
+    operation_id="list_group_enrolments",
+)
+def list_group_enrolments(request: HttpRequest, public_id: uuid.UUID) -> list[EnrolmentOut]:
+    """Current places whose person the token may read (a facilitator: his own groups); each listed
+    person is audited."""
+    acting = acting_of(request)
+    group = _group_or_404(public_id)
+    found = selectors.group_participants(acting=acting, group=group)
+    audit_record_listing(
+        actor=acting.actor,
+        person_ids=[p.enrolment.person.public_id for p in found],
+        category=policy.IDENTITY.key,
+        detail={"group": str(group.public_id)},
+    )
+    return [_enrolment_out(p.enrolment, p.in_custody) for p in found]
+
+
+@router.post(
+    "/groups/{public_id}/enrolments",
+    response={201: EnrolmentOut, **_ERRORS},
+    summary="Give a person a place in a group",
+    operation_id="create_enrolment",
+)
+def create_enrolment(
+    request: HttpRequest, public_id: uuid.UUID, payload: EnrolmentIn
+) -> Status[EnrolmentOut]:
+    """Refused (422, every reason in `errors.person`) when the group is full or not running, the
+    person already has a place, fails an eligibility rule, is no longer held at the group's prison,
+    or has another group at the same time (unless `accept_conflicts`)."""
+    acting = acting_of(request)
+    group = _group_or_404(public_id)
+    person = readable_person(acting, payload.person, policy.IDENTITY.key)
+    enrolment = enrolment_services.enrolment_create(
+        acting=acting, group=group, person=person, accept_conflicts=payload.accept_conflicts
+    )
+    return Status(201, _enrolment_out(enrolment, None))
+
+
+@router.post(
+    "/enrolments/{public_id}/withdraw",
+    response={200: EnrolmentOut, **_ERRORS},
+    summary="End a place, giving a reason",
+    operation_id="withdraw_enrolment",
+)
+def withdraw_enrolment(request: HttpRequest, public_id: uuid.UUID, payload: CancelIn) -> EnrolmentOut:
+    acting = acting_of(request)
+    enrolment = Enrolment.objects.select_related("group__offer", "person").filter(public_id=public_id).first()
+    if enrolment is None:
+        raise not_found()
+    check_readable(acting, enrolment.person, policy.IDENTITY.key)
+    enrolment_services.enrolment_withdraw(acting=acting, enrolment=enrolment, reason=payload.reason)
+    return _enrolment_out(enrolment, None)

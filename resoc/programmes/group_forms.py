@@ -169,3 +169,10 @@ class GroupEditForm(GroupForm):
 
 class CancelForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class EnrolForm(forms.Form):
+    personal_code = forms.CharField(label=_("Personal code"), max_length=20)
+    accept_conflicts = forms.BooleanField(
+        label=_("Enrol even if the person's other group meets at the same time"), required=False
+    )

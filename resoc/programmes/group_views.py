@@ -19,11 +19,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from resoc.access import policy
 from resoc.access.context import Acting
 from resoc.access.http import ResocRequest, acting_or_403
-from resoc.programmes import selectors, services
-from resoc.programmes.group_forms import CancelForm, GroupEditForm, GroupFilterForm, GroupForm
-from resoc.programmes.models import ACTIVE_GROUP_STATUSES, Group, Session
+from resoc.audit.services import audit_record_listing
+from resoc.programmes import enrolment_services, selectors, services
+from resoc.programmes.group_forms import CancelForm, EnrolForm, GroupEditForm, GroupFilterForm, GroupForm
+from resoc.programmes.models import ACTIVE_GROUP_STATUSES, Enrolment, Group, Session
 from resoc.web.forms import add_validation_errors
 
 PREVIEW_SESSIONS = 12
@@ -65,6 +67,13 @@ def group_detail(request: ResocRequest, public_id: uuid.UUID) -> HttpResponse:
     sessions = selectors.group_sessions(group=group)
     now = timezone.now()
     may_plan = services.can_plan_groups(acting, group.offer.organization_id)
+    participants = selectors.group_participants(acting=acting, group=group)
+    audit_record_listing(
+        actor=acting.actor,
+        person_ids=[p.enrolment.person.public_id for p in participants],
+        category=policy.IDENTITY.key,
+        detail={"group": str(group.public_id)},
+    )
     return render(
         request,
         "programmes/group_detail.html",
@@ -75,6 +84,8 @@ def group_detail(request: ResocRequest, public_id: uuid.UUID) -> HttpResponse:
             "may_plan": may_plan,
             "active": group.status in ACTIVE_GROUP_STATUSES,
             "cancel_form": CancelForm(),
+            "participants": participants,
+            "enrol_form": EnrolForm(),
         },
     )
 
@@ -195,3 +206,61 @@ def session_cancel(request: ResocRequest, public_id: uuid.UUID) -> HttpResponse:
     else:
         messages.success(request, _("The session has been cancelled."))
     return redirect("programmes:group_detail", public_id=session.group.public_id)
+
+
+@login_required
+@require_POST
+def enrol(request: ResocRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Give a place to the person with the personal code typed; every refusal reason is shown."""
+    acting = acting_or_403(request)
+    group = _group_or_404(public_id)
+    if not services.can_plan_groups(acting, group.offer.organization_id):
+        raise PermissionDenied
+    form = EnrolForm(request.POST)
+    person = None
+    if form.is_valid():
+        # Only persons the planner may read can be found: an unknown and an unreadable code look alike.
+        person = (
+            policy.visible_persons(acting).filter(personal_code=form.cleaned_data["personal_code"]).first()
+        )
+    if person is None:
+        messages.error(request, _("No person you may read has this personal code."))
+        return redirect("programmes:group_detail", public_id=group.public_id)
+    try:
+        enrolment = enrolment_services.enrolment_create(
+            acting=acting,
+            group=group,
+            person=person,
+            accept_conflicts=bool(form.cleaned_data.get("accept_conflicts")),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        text = _("%(name)s has a place in the group.") % {"name": person}
+        if enrolment.flags:
+            text += " " + _("Check by hand: %(flags)s") % {
+                "flags": " ".join(f["message"] for f in enrolment.flags)
+            }
+        messages.success(request, text)
+    return redirect("programmes:group_detail", public_id=group.public_id)
+
+
+@login_required
+@require_POST
+def withdraw(request: ResocRequest, public_id: uuid.UUID) -> HttpResponse:
+    acting = acting_or_403(request)
+    enrolment = Enrolment.objects.select_related("group__offer", "person").filter(public_id=public_id).first()
+    if enrolment is None or not policy.can_read(acting, enrolment.person, policy.IDENTITY.key):
+        raise Http404
+    form = CancelForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Say why the place ends."))
+        enrolment_services.enrolment_withdraw(
+            acting=acting, enrolment=enrolment, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The place has ended."))
+    return redirect("programmes:group_detail", public_id=enrolment.group.public_id)
