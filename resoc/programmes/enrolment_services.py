@@ -185,3 +185,19 @@ def enrolment_withdraw(*, acting: Acting, enrolment: Enrolment, reason: str) -> 
             detail={"group": str(enrolment.group.public_id), "status": enrolment.status, "reason": reason},
         )
     return enrolment
+
+
+def merge_enrolments(source: Person, target: Person) -> dict[str, int]:
+    """Merge handler: places follow the kept record; two current places in one group are refused."""
+    both = Group.objects.filter(
+        enrolments__person=source, enrolments__status=EnrolmentStatus.ENROLLED
+    ).filter(
+        pk__in=Enrolment.objects.filter(person=target, status=EnrolmentStatus.ENROLLED).values("group_id")
+    )
+    names = sorted({group.name for group in both})
+    if names:
+        raise ValidationError(
+            _("Both records hold a place in the group “%(group)s”; end one of the places first.")
+            % {"group": ", ".join(names)}
+        )
+    return {"programme_enrolments": Enrolment.objects.filter(person=source).update(person=target)}

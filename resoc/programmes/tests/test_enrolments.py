@@ -271,3 +271,23 @@ def test_participants_take_the_same_queries_for_few_and_many(world, directory) -
         assert len(selectors.group_participants(acting=acting, group=group)) == 4
     assert len(many) == len(few)
     assert selectors.group_participants(acting=world.acting("other_prison_officer"), group=group) == []
+
+
+def test_places_follow_a_merged_record_and_two_places_in_one_group_refuse_the_merge(world, directory) -> None:
+    hold(world, world.person)
+    group = create(world, directory)
+    duplicate = another(world)
+    enrol(world, group, duplicate)
+    enrol(world, group)
+    with pytest.raises(ValidationError) as error:
+        enrolment_services.merge_enrolments(duplicate, world.person)
+    assert "Both records hold a place in the group “Metinātāji, 2027. gada ziema”" in " ".join(
+        error.value.messages
+    )
+    enrolment_services.enrolment_withdraw(
+        acting=world.acting("prison_officer"),
+        enrolment=Enrolment.objects.get(person=duplicate),
+        reason="Dublikāts",
+    )
+    assert enrolment_services.merge_enrolments(duplicate, world.person) == {"programme_enrolments": 1}
+    assert Enrolment.objects.filter(person=world.person).count() == 2
