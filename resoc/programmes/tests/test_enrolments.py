@@ -291,3 +291,15 @@ def test_places_follow_a_merged_record_and_two_places_in_one_group_refuse_the_me
     )
     assert enrolment_services.merge_enrolments(duplicate, world.person) == {"programme_enrolments": 1}
     assert Enrolment.objects.filter(person=world.person).count() == 2
+
+
+def test_a_participant_released_after_enrolling_is_flagged_on_the_list(world, directory) -> None:
+    hold(world, world.person)
+    group = create(world, directory)
+    enrol(world, group)
+    CustodyPeriod.objects.filter(person=world.person).update(left_on=timezone.localdate())
+    found = selectors.group_participants(acting=world.acting("prison_officer"), group=group)
+    assert [p.in_custody for p in found] == [False]
+    page = world.client("prison_officer")
+    page.cookies["resoc_language"] = "en"
+    assert "no longer held here" in page.get(f"/programmes/groups/{group.public_id}/").content.decode()
