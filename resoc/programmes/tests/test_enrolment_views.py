@@ -3,6 +3,7 @@ listed only to those who may read them (audited)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -87,3 +88,25 @@ def test_enrolments_through_the_api(world, directory, api_as) -> None:
     assert denied.status_code == 404  # the person is not readable: as if unknown
     withdrawn = api.post(f"/enrolments/{response.json()['public_id']}/withdraw", {"reason": "Pārcelts"})
     assert withdrawn.json()["status"] == "withdrawn"
+
+
+def test_the_group_page_takes_the_same_queries_for_few_and_many(world, directory) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from resoc.programmes.tests.test_enrolments import another, enrol
+
+    hold(world, world.person)
+    small = create(world, directory, recurrence="FREQ=WEEKLY;BYDAY=MO;COUNT=2")
+    enrol(world, small)
+    big = create(world, directory, name="Liela grupa", session_start=dt.time(14, 0))
+    enrol(world, big)
+    enrol(world, big, another(world))
+    client = world.client("prison_officer")
+    client.get(f"/programmes/groups/{small.public_id}/")
+    with CaptureQueriesContext(connection) as few:
+        client.get(f"/programmes/groups/{small.public_id}/")
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(f"/programmes/groups/{big.public_id}/").content.decode()
+    assert "Ozols" in page
+    assert len(many) == len(few)
