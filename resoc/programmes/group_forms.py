@@ -176,3 +176,27 @@ class EnrolForm(forms.Form):
     accept_conflicts = forms.BooleanField(
         label=_("Enrol even if the person's other group meets at the same time"), required=False
     )
+
+
+class _DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self) -> None:
+        super().__init__(format="%Y-%m-%dT%H:%M")
+
+
+class SessionMoveForm(forms.Form):
+    starts_at = forms.DateTimeField(
+        label=_("New start"),
+        widget=_DateTimeInput(),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"],
+        help_text=_("Local time in Latvia; the session keeps its length."),
+    )
+    room = forms.ModelChoiceField(label=_("Room"), queryset=Room.objects.none())
+    reason = forms.CharField(label=_("Reason"), max_length=NAME_MAX, required=False)
+    accept_conflicts = forms.BooleanField(label=_("Save despite the conflicts"), required=False)
+
+    def __init__(self, *args: Any, location_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ModelChoiceField, self.fields["room"])  # type: ignore[type-arg]
+        field.queryset = Room.objects.filter(location_id=location_id, is_active=True).order_by("name")

@@ -24,7 +24,14 @@ from resoc.access.context import Acting
 from resoc.access.http import ResocRequest, acting_or_403
 from resoc.audit.services import audit_record_listing
 from resoc.programmes import enrolment_services, selectors, services
-from resoc.programmes.group_forms import CancelForm, EnrolForm, GroupEditForm, GroupFilterForm, GroupForm
+from resoc.programmes.group_forms import (
+    CancelForm,
+    EnrolForm,
+    GroupEditForm,
+    GroupFilterForm,
+    GroupForm,
+    SessionMoveForm,
+)
 from resoc.programmes.models import ACTIVE_GROUP_STATUSES, Enrolment, Group, Session
 from resoc.web.forms import add_validation_errors
 
@@ -264,3 +271,41 @@ def withdraw(request: ResocRequest, public_id: uuid.UUID) -> HttpResponse:
     else:
         messages.success(request, _("The place has ended."))
     return redirect("programmes:group_detail", public_id=enrolment.group.public_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_move(request: ResocRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Move one session to another time or room; conflicts are shown and must be accepted to save."""
+    acting = acting_or_403(request)
+    session = (
+        Session.objects.select_related("group__offer__programme", "group__room", "room")
+        .filter(public_id=public_id)
+        .first()
+    )
+    if session is None:
+        raise Http404
+    if not services.can_plan_groups(acting, session.group.offer.organization_id):
+        raise PermissionDenied
+    initial = {"starts_at": timezone.localtime(session.starts_at), "room": session.room_id}
+    form = SessionMoveForm(request.POST or None, initial=initial, location_id=session.group.room.location_id)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.session_move(
+                    acting=acting,
+                    session=session,
+                    starts_at=data["starts_at"],
+                    room=data["room"],
+                    reason=data["reason"],
+                    accept_conflicts=data["accept_conflicts"],
+                )
+            except ValidationError as error:
+                add_validation_errors(form, error)
+            else:
+                messages.success(request, _("The session has been moved."))
+                return redirect("programmes:group_detail", public_id=session.group.public_id)
+    return render(request, "programmes/session_move.html", {"form": form, "session": session}, status=status)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("groups/<uuid:public_id>/cancel/", group_views.group_cancel, name="group_cancel"),
     path("groups/<uuid:public_id>/enrol/", group_views.enrol, name="enrol"),
     path("enrolments/<uuid:public_id>/withdraw/", group_views.withdraw, name="withdraw"),
+    path("sessions/<uuid:public_id>/move/", group_views.session_move, name="session_move"),
     path("sessions/<uuid:public_id>/cancel/", group_views.session_cancel, name="session_cancel"),
     path("eligibility/<uuid:person_id>/", views.person_eligibility, name="eligibility"),
     path("<uuid:public_id>/", views.detail, name="detail"),

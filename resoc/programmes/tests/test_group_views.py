@@ -191,3 +191,27 @@ def test_cancelling_the_group(world, directory) -> None:
     page = client.get(f"/programmes/groups/{group.public_id}/").content.decode()
     assert "Nav pasniedzēja" in page
     assert "Edit the group" not in page
+
+
+def test_moving_a_session_shows_conflicts_and_saves_when_accepted(world, directory) -> None:
+    create(world, directory)
+    evening = create(world, directory, name="Vakara grupa", session_start=dt.time(16, 0))
+    session = evening.sessions.earliest("starts_at")
+    client = english(world.client("prison_officer"))
+    url = f"/programmes/sessions/{session.public_id}/move/"
+    page = client.get(url).content.decode()
+    assert 'value="2027-01-04T16:00"' in page
+    data = {"starts_at": "2027-01-04T10:30", "room": session.room_id, "reason": "Eksāmens"}
+    response = client.post(url, data)
+    assert response.status_code == 422
+    assert (
+        "the room Klase 1 is taken by the group “Metinātāji, 2027. gada ziema”" in response.content.decode()
+    )
+    session.refresh_from_db()
+    assert not session.is_moved
+    response = client.post(url, {**data, "accept_conflicts": "on"})
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert session.is_moved
+    assert session.note == "Eksāmens"
+    assert world.client("other_prison_officer").get(url).status_code == 403
