@@ -381,6 +381,15 @@ def group_check(*, acting: Acting, spec: GroupSpec, group: Group | None = None) 
         if group
         else frozenset()
     )
+    if len(enrolled) > spec.capacity:
+        raise ValidationError(
+            {
+                "capacity": [
+                    _("%(count)d people already have a place; end some places before reducing the places.")
+                    % {"count": len(enrolled)}
+                ]
+            }
+        )
     conflicts = selectors.schedule_conflicts(
         slots, exclude_group_id=group.pk if group else None, person_ids=enrolled
     )

@@ -303,3 +303,17 @@ def test_a_participant_released_after_enrolling_is_flagged_on_the_list(world, di
     page = world.client("prison_officer")
     page.cookies["resoc_language"] = "en"
     assert "no longer held here" in page.get(f"/programmes/groups/{group.public_id}/").content.decode()
+
+
+def test_places_cannot_be_reduced_below_the_participants(world, directory) -> None:
+    hold(world, world.person)
+    group = create(world, directory)
+    enrol(world, group)
+    enrol(world, group, another(world))
+    with pytest.raises(ValidationError) as error:
+        services.group_update(
+            acting=world.acting("prison_officer"), group=group, spec=spec(world, directory, capacity=1)
+        )
+    assert "2 people already have a place" in " ".join(error.value.message_dict["capacity"])
+    group.refresh_from_db()
+    assert group.capacity == 10
