@@ -5,16 +5,34 @@ The motivation and correction programmes, the five vocational programmes of the 
 Jelgava prisons, Latvian language courses, addiction and HIV/AIDS education and leisure run by NGOs,
 volunteer-led activities and NVA career consultations (from the age of 29, as project 9.1.2 offered
 them). Lengths, rules, addresses and room sizes are synthetic and the places are labelled "(demo)".
+Three groups at Jelgava prison (a running welders' group, a thinking skills and a Latvian course
+group about to start), led by the demo facilitator and the demo prison administrator, with their
+weekly sessions; they are seeded only when those demo accounts exist.
 Idempotent: records are found by code or name, so seeding again changes nothing.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils import timezone
+
+from resoc.access.models import User
 from resoc.organizations.models import Organization
-from resoc.programmes.models import Location, Offer, OfferLocation, Programme, ProgrammeType, Room
+from resoc.programmes import recurrence
+from resoc.programmes.models import (
+    Group,
+    GroupStatus,
+    Location,
+    Offer,
+    OfferLocation,
+    Programme,
+    ProgrammeType,
+    Room,
+    Session,
+)
 
 VOCATIONAL_LEVELS = [
     "closed-medium",
@@ -280,6 +298,80 @@ OFFERS: dict[str, list[tuple[str, list[str]]]] = {
 }
 
 
+# name: (programme, room at Jelgava, facilitator username, days from today, rule, start, minutes, places)
+GROUPS: dict[str, tuple[str, str, str, int, str, dt.time, int, int]] = {
+    "Metinātāji, 2. grupa (demo)": (
+        "metinatajs",
+        "Metināšanas darbnīca",
+        "demo-facilitator",
+        -30,
+        "FREQ=WEEKLY;BYDAY=MO,WE,FR;COUNT=72",
+        dt.time(9, 0),
+        180,
+        8,
+    ),
+    "Domāšanas prasmes, pavasara grupa (demo)": (
+        "domasanas-prasmes",
+        "Grupu nodarbību telpa",
+        "demo-facilitator",
+        7,
+        "FREQ=WEEKLY;BYDAY=TU,TH;COUNT=18",
+        dt.time(14, 0),
+        120,
+        10,
+    ),
+    "Latviešu valoda A2 (demo)": (
+        "latviesu-valoda",
+        "Valodu klase",
+        "demo-orgadmin",
+        14,
+        "FREQ=WEEKLY;BYDAY=MO,WE;COUNT=20",
+        dt.time(15, 0),
+        90,
+        12,
+    ),
+}
+
+
+def seed_groups(orgs: dict[str, Organization]) -> int:
+    """The demo groups at Jelgava prison with their sessions, if the demo accounts exist."""
+    users = {u.username: u for u in User.objects.filter(username__in={g[2] for g in GROUPS.values()})}
+    today = timezone.localdate()
+    seeded = 0
+    for name, (code, room_name, username, offset, rule, start, minutes, places) in GROUPS.items():
+        offer = Offer.objects.filter(programme__code=code, organization=orgs["jelgavas-cietums"]).first()
+        room = Room.objects.filter(location__organization=orgs["jelgavas-cietums"], name=room_name).first()
+        if username not in users or offer is None or room is None or Group.objects.filter(name=name).exists():
+            continue
+        starts_on = today + dt.timedelta(days=offset)
+        found = recurrence.expand(
+            rule=rule,
+            starts_on=starts_on,
+            ends_on=starts_on + dt.timedelta(days=366),
+            start_time=start,
+            minutes=minutes,
+        )
+        group = Group.objects.create(
+            offer=offer,
+            room=room,
+            facilitator=users[username],
+            name=name,
+            starts_on=starts_on,
+            ends_on=found[-1].starts_at.date(),
+            capacity=places,
+            status=GroupStatus.RUNNING if offset < 0 else GroupStatus.PLANNED,
+            recurrence=recurrence.normalize(rule),
+            session_start=start,
+            session_minutes=minutes,
+        )
+        Session.objects.bulk_create(
+            Session(group=group, occurrence=o.starts_at, starts_at=o.starts_at, ends_at=o.ends_at, room=room)
+            for o in found
+        )
+        seeded += 1
+    return seeded
+
+
 @dataclass(frozen=True)
 class ProgrammeCounts:
     programmes: int
@@ -342,4 +434,5 @@ def seed_programmes(orgs: dict[str, Organization]) -> ProgrammeCounts:
             for key in location_keys:
                 OfferLocation.objects.get_or_create(offer=offer, location=locations[key])
             offers += 1
+    seed_groups(orgs)
     return ProgrammeCounts(programmes=len(programmes), locations=len(locations), rooms=rooms, offers=offers)

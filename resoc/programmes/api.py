@@ -211,3 +211,9 @@ def get_person_eligibility(request: HttpRequest, public_id: uuid.UUID) -> Eligib
             for row in result.rows
         ],
     )
+
+
+# Groups and sessions live in their own module; they are served under the same router.
+from resoc.programmes.group_api import router as group_router  # noqa: E402
+
+router.add_router("", group_router)

@@ -9,8 +9,11 @@ class ProgrammesConfig(AppConfig):
 
     def ready(self) -> None:
         from resoc.access import policy
+        from resoc.people.merging import register_merge_handler
         from resoc.people.sections import register_section_context
+        from resoc.programmes import enrolment_services  # registers the "participant" relation
         from resoc.programmes.views import eligibility_section
 
         # Eligibility reads the assessment and the sentence: its link sits in the assessment section.
         register_section_context(policy.ASSESSMENT.key, eligibility_section)
+        register_merge_handler("programmes", enrolment_services.merge_enrolments)

@@ -1,12 +1,21 @@
 from django.urls import path
 
-from resoc.programmes import views
+from resoc.programmes import group_views, views
 
 app_name = "programmes"
 urlpatterns = [
     path("", views.catalogue, name="catalogue"),
     path("new/", views.create, name="create"),
     path("rooms/", views.rooms, name="rooms"),
+    path("groups/", group_views.group_list, name="groups"),
+    path("groups/new/", group_views.group_create, name="group_create"),
+    path("groups/<uuid:public_id>/", group_views.group_detail, name="group_detail"),
+    path("groups/<uuid:public_id>/edit/", group_views.group_edit, name="group_edit"),
+    path("groups/<uuid:public_id>/cancel/", group_views.group_cancel, name="group_cancel"),
+    path("groups/<uuid:public_id>/enrol/", group_views.enrol, name="enrol"),
+    path("enrolments/<uuid:public_id>/withdraw/", group_views.withdraw, name="withdraw"),
+    path("sessions/<uuid:public_id>/move/", group_views.session_move, name="session_move"),
+    path("sessions/<uuid:public_id>/cancel/", group_views.session_cancel, name="session_cancel"),
     path("eligibility/<uuid:person_id>/", views.person_eligibility, name="eligibility"),
     path("<uuid:public_id>/", views.detail, name="detail"),
     path("<uuid:public_id>/edit/", views.edit, name="edit"),

@@ -42,3 +42,28 @@ def test_the_demo_directory_is_published(db) -> None:
     assert page["total_items"] == Offer.objects.filter(programme__is_active=True).count()
     names = {service["name"] for service in page["contents"]}
     assert {"Metinātājs", "Latviešu valodas kursi", "HIV/AIDS profilakses izglītība"} <= names
+
+
+def test_the_demo_groups_have_sessions_and_no_conflicts() -> None:
+    from resoc.demo.services import ensure_demo_users
+    from resoc.programmes import selectors
+    from resoc.programmes.models import Group, Session
+
+    orgs = ensure_demo_organizations()
+    ensure_demo_users(orgs)
+    seed_programmes(orgs)
+    seed_programmes(orgs)
+    assert Group.objects.count() == 3
+    assert Session.objects.count() == 72 + 18 + 20
+    for group in Group.objects.all():
+        group.full_clean()
+        slots = [
+            selectors.Slot(
+                starts_at=s.starts_at,
+                ends_at=s.ends_at,
+                room_id=s.room_id,
+                facilitator_id=group.facilitator_id,
+            )
+            for s in group.sessions.all()
+        ]
+        assert selectors.schedule_conflicts(slots, exclude_group_id=group.pk) == []
