@@ -26,6 +26,7 @@ from resoc.access.services import administrator_rights_grant
 from resoc.assessments.services import ASSESSOR_ROLES
 from resoc.demo import names
 from resoc.demo.assessments import AssessmentCounts, write_assessments
+from resoc.demo.bulk import IdAllocator, reset_sequences
 from resoc.demo.common import (
     CUSTODY,
     MEN_PRISONS,
@@ -35,8 +36,10 @@ from resoc.demo.common import (
     SUPERVISION,
     Weighted,
 )
-from resoc.demo.journeys import JourneyCounts, build_journeys, regime_levels_by_type, write_journeys
+from resoc.demo.handovers import HandoverCounts, write_handovers
+from resoc.demo.journeys import Journey, JourneyCounts, build_journeys, regime_levels_by_type, write_journeys
 from resoc.demo.models import DemoDataset
+from resoc.demo.plans import PlanCounts, write_plans
 from resoc.demo.release import ReleaseCounts, seed_release
 from resoc.demo.selectors import forget_demo_data_flag
 from resoc.organizations.models import Organization, OrganizationType
@@ -582,6 +585,8 @@ class SeedResult:
     journeys: JourneyCounts
     assessments: AssessmentCounts
     release: ReleaseCounts
+    plans: PlanCounts
+    handovers: HandoverCounts
 
 
 def database_has_persons() -> bool:
@@ -728,6 +733,9 @@ def seed_demo(*, persons: int, seed: int, today: dt.date | None = None) -> SeedR
             orgs=orgs,
             batch_size=BATCH_SIZE,
         )
+        plan_counts, handover_counts = _seed_plans_and_handovers(
+            journeys, assessment_counts, seed=seed, salt=salt, today=today, officer=officer, orgs=orgs
+        )
 
         events = [
             PersonEvent(
@@ -754,7 +762,45 @@ def seed_demo(*, persons: int, seed: int, today: dt.date | None = None) -> SeedR
         journeys=journey_counts,
         assessments=assessment_counts,
         release=release_counts,
+        plans=plan_counts,
+        handovers=handover_counts,
     )
+
+
+def _seed_plans_and_handovers(
+    journeys: list[Journey],
+    assessments: AssessmentCounts,
+    *,
+    seed: int,
+    salt: int,
+    today: dt.date,
+    officer: User,
+    orgs: dict[str, Organization],
+) -> tuple[PlanCounts, HandoverCounts]:
+    """Plans from the signed assessments, then the handovers of the recent releases (plans.py, handovers.py)."""
+    ids = IdAllocator()
+    plan_counts, open_measures = write_plans(
+        journeys,
+        assessments.saved,
+        seed=seed,
+        uuid_salt=salt,
+        today=today,
+        officer=officer,
+        orgs=orgs,
+        ids=ids,
+    )
+    handover_counts = write_handovers(
+        journeys,
+        seed=seed,
+        uuid_salt=salt,
+        today=today,
+        officer=officer,
+        orgs=orgs,
+        ids=ids,
+        open_measures=open_measures,
+    )
+    reset_sequences(*ids.models())
+    return plan_counts, handover_counts
 
 
 __all__ = [
