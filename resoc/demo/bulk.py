@@ -58,8 +58,19 @@ class IdAllocator:
 
 
 def _preparer(field: models.Field[Any, Any]) -> Callable[[Any], Any] | None:
-    if field.get_internal_type() in _PLAIN:
+    """How the ORM prepares a value of ``field`` for the database (the common types done directly)."""
+    kind = field.get_internal_type()
+    if kind in _PLAIN:
         return None
+    ops = connection.ops
+    if kind == "UUIDField":
+        if connection.features.has_native_uuid_field:
+            return None
+        return lambda value: None if value is None else value.hex
+    if kind == "DateField":
+        return ops.adapt_datefield_value
+    if kind == "DateTimeField":
+        return ops.adapt_datetimefield_value
 
     def prepare(value: Any) -> Any:
         return None if value is None else field.get_db_prep_save(value, connection)
@@ -67,10 +78,25 @@ def _preparer(field: models.Field[Any, Any]) -> Callable[[Any], Any] | None:
     return prepare
 
 
+def insert_objects(
+    model: type[models.Model], objects: Sequence[models.Model], *, batch_size: int = 5000
+) -> int:
+    """Insert unsaved instances like ``bulk_create`` without the query compiler (their ids stay unset)."""
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    names = [field.name for field in fields]
+    attnames = [field.attname for field in fields]
+    return insert_rows(
+        model,
+        names,
+        ([getattr(obj, attname) for attname in attnames] for obj in objects),
+        batch_size=batch_size,
+    )
+
+
 def insert_rows(
     model: type[models.Model], names: Sequence[str], rows: Iterable[Sequence[Any]], *, batch_size: int = 5000
 ) -> int:
-    """Insert ``rows`` (tuples of the values of the fields ``names``, the primary key included).
+    """Insert ``rows``: tuples of the values of the fields ``names`` (the primary key, if named, included).
 
     The model's other fields get their defaults, as a new instance would (a callable default is
     called for every row).
@@ -80,7 +106,7 @@ def insert_rows(
     concrete = [field for field in fields if isinstance(field, models.Field) and field.concrete]
     if len(concrete) != len(fields):
         raise ValueError(f"not all of {names} are concrete fields of {meta.label}")
-    others = [field for field in meta.concrete_fields if field not in concrete]
+    others = [field for field in meta.concrete_fields if field not in concrete and not field.primary_key]
     preparers = [_preparer(field) for field in [*concrete, *others]]
     columns = ", ".join(connection.ops.quote_name(str(field.column)) for field in [*concrete, *others])
     placeholders = ", ".join(["%s"] * (len(concrete) + len(others)))

@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from resoc.access import policy
 from resoc.access.models import User
-from resoc.demo.bulk import IdAllocator, insert_rows
+from resoc.demo.bulk import IdAllocator, insert_objects, insert_rows
 from resoc.demo.common import REGIONS
 from resoc.demo.journeys import Journey
 from resoc.demo.plans import OpenMeasure
@@ -345,7 +345,7 @@ def write_handovers(
     insert_rows(Handover, HANDOVER_FIELDS, handovers)
     insert_rows(HandoverItem, ITEM_FIELDS, items)
     insert_rows(PersonEvent, EVENT_FIELDS, events)
-    Relationship.objects.bulk_create(relationships, batch_size=1000)
+    insert_objects(Relationship, relationships)
     return HandoverCounts(
         preparations=len(preparations), tasks=len(tasks), handovers=len(handovers), items=len(items)
     )
