@@ -27,7 +27,7 @@ from resoc.access.services import administrator_rights_grant
 from resoc.assessments.services import ASSESSOR_ROLES
 from resoc.demo import names
 from resoc.demo.assessments import AssessmentCounts, write_assessments
-from resoc.demo.bulk import IdAllocator, insert_objects, reset_sequences
+from resoc.demo.bulk import IdAllocator, insert_objects, refresh_statistics, reset_sequences
 from resoc.demo.common import (
     CUSTODY,
     MEN_PRISONS,
@@ -751,6 +751,7 @@ def seed_demo(*, persons: int, seed: int, today: dt.date | None = None) -> SeedR
         ]
         insert_objects(PersonEvent, events)
         dataset = DemoDataset.objects.create(seed=seed, persons=persons)
+    refresh_statistics()
     forget_demo_data_flag()
     return SeedResult(
         persons=len(people),
