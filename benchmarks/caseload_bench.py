@@ -69,6 +69,10 @@ def _timed_call(call: Callable[[], Any], runs: int) -> list[float]:
     return samples
 
 
+def _fetched(client: Any, url: str) -> Any:
+    return _consumed(client.get(url))
+
+
 def _consumed(response: Any) -> Any:
     """A streamed export is produced while it is read: read it inside the timing."""
     if getattr(response, "streaming", False):
@@ -145,7 +149,7 @@ def measure_caseload(
         figures[f"export_{file_format}"] = {
             "url": url,
             "rows": figures["caseload_persons"],
-            **summary(timed(lambda url=url: _consumed(client.get(url)), export_runs, warm_up=1)),
+            **summary(timed(functools.partial(_fetched, client, url), export_runs, warm_up=1)),
         }
 
     planned = list(
