@@ -34,7 +34,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=50, help="timed requests per measurement (default 50)")
     parser.add_argument("--query", default="berzin", help="common, diacritics-free surname to search for")
     parser.add_argument(
-        "--plans", type=int, default=500, help="plans drawn up before the caseload is measured (default 500)"
+        "--export-runs", type=int, default=3, help="timed exports of the caseload per format (default 3)"
     )
     parser.add_argument(
         "--import-rows", type=int, default=2000, help="rows of the register import measured (default 2000)"
@@ -266,8 +266,7 @@ def run(  # Django's objects are imported after setup and handed in
         connection=connection,
         CaptureQueriesContext=CaptureQueriesContext,
         runs=args.runs,
-        plans=args.plans,
-        seed=args.seed,
+        export_runs=args.export_runs,
     )
     if args.import_rows:
         print(f"Importing a register file of {args.import_rows:,} rows…", flush=True)

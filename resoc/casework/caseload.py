@@ -178,6 +178,15 @@ def _signed_assessments() -> QuerySet[Assessment]:
     return Assessment.objects.filter(person=OuterRef("pk"), status=AssessmentStatus.SIGNED)
 
 
+def _signed_persons() -> QuerySet[Assessment, Any]:
+    return Assessment.objects.filter(status=AssessmentStatus.SIGNED).values("person_id")
+
+
+def _planned_persons() -> QuerySet[Plan, Any]:
+    """Persons with an active plan: the others' plan state is "none"."""
+    return Plan.objects.filter(status=PlanStatus.ACTIVE).values("person_id")
+
+
 def _plan_state(on: dt.date) -> Case:
     active = Plan.objects.filter(person=OuterRef("pk"), status=PlanStatus.ACTIVE)
     return Case(
@@ -251,17 +260,23 @@ def caseload(
     if filters.overdue:
         persons = persons.filter(_overdue(acting, on))
     persons = _annotated(persons, acting, columns, on)
+    # The filters are uncorrelated IN lists, built once, not the row annotations above evaluated for
+    # every person of the caseload; they select the same persons as the columns show.
     if filters.release_within:
-        # Q(), not keywords: the annotations are unknown to the type checker's model fields.
+        releases = _releases_between(on, _visible(acting))
         persons = persons.filter(
-            Q(release_on__gte=on, release_on__lte=on + dt.timedelta(days=filters.release_within))
+            pk__in=releases(on + dt.timedelta(days=filters.release_within)).values("person_id")
         )
     if filters.without_assessment:
-        persons = persons.filter(~Exists(_signed_assessments()))
+        persons = persons.exclude(pk__in=_signed_persons())
     if filters.without_plan:
-        persons = persons.filter(Q(plan_state=PlanState.NONE))
+        persons = persons.exclude(pk__in=_planned_persons())
     if filters.risk:
-        persons = persons.filter(Q(risk_level=filters.risk))
+        persons = persons.filter(
+            pk__in=Assessment.objects.filter(status=AssessmentStatus.SIGNED, risk_level=filters.risk).values(
+                "person_id"
+            )
+        )
     return _sorted(persons, acting, filters.sort, on)
 
 
@@ -294,23 +309,24 @@ class Summary:
 
 
 def caseload_summary(acting: Acting, *, on: dt.date, columns: Columns | None = None) -> Summary:
-    """The counts of the tiles over the whole caseload, in one query."""
+    """The counts of the tiles over the whole caseload, in one query.
+
+    Every tile is a filtered count against an uncorrelated ``IN`` list, which the database builds once
+    for the whole caseload: correlated subqueries per person (as the list's columns use for its page
+    of fifty) would run thousands of times for a prison's caseload.
+    """
     columns = columns or Columns.for_acting(acting)
     persons = _visible(acting)
-    if columns.release:
-        persons = persons.annotate(release_on=_release_on(on))
     counts: dict[str, Any] = {"persons": Count("pk"), "overdue": Count("pk", filter=_overdue(acting, on))}
     if columns.release:
+        releases = _releases_between(on, persons)
         for days in RELEASE_WINDOWS:
             counts[f"release_{days}"] = Count(
-                "pk", filter=Q(release_on__gte=on, release_on__lte=on + dt.timedelta(days=days))
+                "pk", filter=Q(pk__in=releases(on + dt.timedelta(days=days)).values("person_id"))
             )
     if columns.assessment:
-        # An annotation, not Exists() in the filter: aggregating over annotations wraps the query,
-        # and a correlated filter would then refer to a table outside its scope.
-        persons = persons.annotate(assessed=Exists(_signed_assessments()), plan_state=_plan_state(on))
-        counts["without_assessment"] = Count("pk", filter=Q(assessed=False))
-        counts["without_plan"] = Count("pk", filter=Q(plan_state=PlanState.NONE))
+        counts["without_assessment"] = Count("pk", filter=~Q(pk__in=_signed_persons()))
+        counts["without_plan"] = Count("pk", filter=~Q(pk__in=_planned_persons()))
     found = persons.aggregate(**counts)
     return Summary(
         persons=found["persons"],
@@ -319,6 +335,25 @@ def caseload_summary(acting: Acting, *, on: dt.date, columns: Columns | None = N
         without_assessment=found.get("without_assessment"),
         without_plan=found.get("without_plan"),
     )
+
+
+def _releases_between(on: dt.date, persons: QuerySet[Person]) -> Any:
+    """Sentences of ``persons`` whose end is the release date of ``_release_on`` and falls from ``on``
+    to a given day: the newest sentence (by start, then id) of a person held now, as the column takes it.
+    """
+    held = CustodyPeriod.objects.filter(
+        admitted_on__lte=on, left_on__isnull=True, person_id__in=persons.values("pk")
+    ).values("person_id")
+    newer = Sentence.objects.filter(person_id=OuterRef("person_id")).filter(
+        Q(starts_on__gt=OuterRef("starts_on")) | Q(starts_on=OuterRef("starts_on"), pk__gt=OuterRef("pk"))
+    )
+
+    def until(last: dt.date) -> QuerySet[Sentence]:
+        return Sentence.objects.filter(ends_on__gte=on, ends_on__lte=last, person_id__in=held).exclude(
+            Exists(newer)
+        )
+
+    return until
 
 
 # --- rows ------------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import datetime as dt
 import random
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.db import connection
@@ -120,6 +120,8 @@ class AssessmentCounts:
     assessments: int
     superseded: int
     scores: int
+    # The saved assessments, for the plans drawn up from them (``plans.py``).
+    saved: Sequence[Assessment] = field(default=(), compare=False, repr=False)
 
 
 def current_instrument() -> InstrumentShape | None:
@@ -324,6 +326,7 @@ def write_assessments(
         assessments=len(assessments),
         superseded=sum(a.status == Status.SUPERSEDED for a in assessments),
         scores=len(scores),
+        saved=assessments,
     )
 
 

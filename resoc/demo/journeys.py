@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from resoc.access import policy
 from resoc.access.models import User
+from resoc.demo.bulk import insert_objects
 from resoc.demo.common import (
     CUSTODY,
     JUVENILE_INSTITUTION,
@@ -442,7 +443,7 @@ def write_journeys(journeys: Sequence[Journey], *, batch_size: int) -> JourneyCo
     Release.objects.bulk_create(releases, batch_size=batch_size)
     ProbationPeriod.objects.bulk_create(probation, batch_size=batch_size)
     relationships = derived_relationships(journeys, preparation_days=release_preparation_days())
-    Relationship.objects.bulk_create(relationships, batch_size=batch_size)
+    insert_objects(Relationship, relationships, batch_size=batch_size)
     return JourneyCounts(
         sentences=len(sentences),
         custody_periods=len(custody),

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from resoc.access import policy
 from resoc.access.models import User
+from resoc.demo.bulk import insert_objects
 from resoc.demo.common import REGIONS
 from resoc.demo.journeys import Journey
 from resoc.organizations.models import Organization
@@ -155,8 +156,8 @@ def seed_release(
                 occurred_at=_moment(max(preparation.release_on - window, today - dt.timedelta(days=30))),
             )
         )
-    ReleaseTask.objects.bulk_create(tasks, batch_size=batch_size)
-    Relationship.objects.bulk_create(relationships, batch_size=batch_size)
+    insert_objects(ReleaseTask, tasks, batch_size=batch_size)
+    insert_objects(Relationship, relationships, batch_size=batch_size)
 
     indicators: list[MeetingIndicator] = []
     meetings: list[InterInstitutionalMeeting] = []
@@ -201,7 +202,7 @@ def seed_release(
         ],
         batch_size=batch_size,
     )
-    PersonEvent.objects.bulk_create(events, batch_size=batch_size)
+    insert_objects(PersonEvent, events, batch_size=batch_size)
     return ReleaseCounts(
         preparations=len(chosen), tasks=len(tasks), indicators=len(indicators), meetings=len(meetings)
     )

@@ -17,7 +17,8 @@ from django.utils.translation import ngettext
 
 from resoc.access import policy
 from resoc.access.context import Acting
-from resoc.casework.actions import NextAction
+from resoc.assessments.models import localized
+from resoc.casework.actions import NextAction, person_url_maker
 from resoc.people.models import Person
 from resoc.release import services
 from resoc.release.models import (
@@ -261,13 +262,17 @@ def release_task_actions(acting: Acting, person_ids: Sequence[int], on: dt.date)
     )
     officer = reads_sentences_of_visible_persons(acting)
     tasks_url = reverse("release:tasks")
+    timeline_url = person_url_maker("release:timeline")
     actions = []
     for person_id, person_public_id, public_id, title, title_en, due_on in rows:
-        task = ReleaseTask(title=title, title_en=title_en)
-        url = (
-            reverse("release:timeline", args=[person_public_id]) if officer else tasks_url
-        ) + f"#task-{public_id}"
+        url = (timeline_url(person_public_id) if officer else tasks_url) + f"#task-{public_id}"
         actions.append(
-            NextAction(person_id=person_id, due=due_on, text=task.label, url=url, source=ACTION_SOURCE)
+            NextAction(
+                person_id=person_id,
+                due=due_on,
+                text=localized(title, title_en),
+                url=url,
+                source=ACTION_SOURCE,
+            )
         )
     return actions

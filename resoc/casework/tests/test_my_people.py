@@ -234,3 +234,55 @@ def test_the_nav_and_the_home_page_link_to_my_people(world):
     html = logged_in(world, "prison_officer").get(reverse("web:home")).content.decode()
     assert html.count(f'href="{URL}"') == 2
     assert f'href="{URL}"' not in logged_in(world, "analyst").get(reverse("web:home")).content.decode()
+
+
+def test_tiles_and_filters_select_the_persons_the_columns_show(world, caseload):
+    """The tiles and filters use IN lists over the whole caseload, the columns per-row subqueries:
+    both must agree, also for a newer sentence that replaced one ending soon, a person released
+    since (no release date any more) and a closed plan."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from resoc.access.context import acting_for
+    from resoc.casework.caseload import Filters, PlanState, caseload, caseload_summary
+    from resoc.plans.models import Plan, PlanStatus
+    from resoc.sentences.models import CustodyPeriod, Sentence
+
+    replaced = held("Jānis", "Liepa", release_in=15)
+    Sentence.objects.create(
+        person=replaced, court="Rīgas rajona tiesa", starts_on=days(-10), ends_on=days(300)
+    )
+    released = held("Ivars", "Kalns", release_in=25)
+    CustodyPeriod.objects.filter(person=released).update(left_on=days(-1))
+    closed = held("Uldis", "Bērzs", release_in=170)
+    signed(world, closed, "high")
+    plan_for(world, closed)
+    Plan.objects.filter(person=closed).update(status=PlanStatus.CLOSED)
+    acting = acting_for(world.users["prison_officer"])
+    on = timezone.localdate()
+    everyone = list(caseload(acting, Filters(), on=on))
+    tiles = caseload_summary(acting, on=on)
+
+    def names(**filters):
+        return {p.family_name for p in caseload(acting, Filters(**filters), on=on)}
+
+    for window in (30, 90, 180):
+        shown = {
+            p.family_name
+            for p in everyone
+            if p.release_on is not None and on <= p.release_on <= on + dt.timedelta(days=window)
+        }
+        assert names(release_within=window) == shown
+        assert tiles.releases[window] == len(shown)
+    assert "Liepa" not in names(release_within=30)
+    assert "Kalns" not in names(release_within=30)
+    without_plan = {p.family_name for p in everyone if p.plan_state == PlanState.NONE}
+    assert "Bērzs" in without_plan
+    assert names(without_plan=True) == without_plan
+    assert tiles.without_plan == len(without_plan)
+    unassessed = {p.family_name for p in everyone if not p.risk_level}
+    assert names(without_assessment=True) == unassessed
+    assert tiles.without_assessment == len(unassessed)
+    for risk in ("very_high", "high", "low"):
+        assert names(risk=risk) == {p.family_name for p in everyone if p.risk_level == risk}
