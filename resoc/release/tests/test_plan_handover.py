@@ -291,3 +291,19 @@ def test_the_api_shows_the_keeper_and_lets_the_municipality_work_its_measure(wor
     assert social.patch(f"/measures/{housing.public_id}", {"status": "in_progress"}).status_code == 200
     assert social.patch(f"/measures/{programme.public_id}", {"status": "done"}).status_code == 404
     assert social.get(f"/persons/{world.person.public_id}/plan").status_code == 404
+
+
+def test_the_keepers_caseload_counts_the_due_dates_of_other_organizations_measures(world, planned):
+    """The caseload's filters and sorting read the plan's keeper, not the prison that drew it up."""
+    from resoc.plans.selectors import plan_action_due_dates
+
+    _plan, _programme, _housing, _done, nva = planned
+    release(world, days(-1))
+    Measure.objects.filter(pk=nva.pk).update(due_on=days(-3))
+
+    def due_rows(persona: str) -> set[tuple[int, dt.date]]:
+        querysets = plan_action_due_dates(world.acting(persona), days(0))
+        return {(row["person_id"], row["due"]) for queryset in querysets for row in queryset}
+
+    assert (world.person.pk, days(-3)) in due_rows("probation_officer")
+    assert (world.person.pk, days(-3)) not in due_rows("prison_officer")
