@@ -21,8 +21,8 @@ from resoc.access import policy
 from resoc.access.context import Acting
 from resoc.access.models import Membership, User
 from resoc.access.roles import Role
-from resoc.audit.models import AuditAction
-from resoc.audit.services import audit_person
+from resoc.audit.models import AuditAction, AuditEntry
+from resoc.audit.services import audit_person_entry
 from resoc.organizations.models import Organization, OrganizationType
 from resoc.people.models import Person, Relationship
 from resoc.sentences import events
@@ -141,10 +141,11 @@ def _check_regime(errors: _Errors, regime_level: RegimeLevel | None) -> None:
         errors.add("regime_level", _("This regime level is no longer in use."), "inactive_regime")
 
 
-def _audit(
+def audit_entry(
     acting: Acting, action: AuditAction, person: Person, record_type: str, detail: dict[str, Any]
-) -> None:
-    audit_person(
+) -> AuditEntry:
+    """The audit entry of a change of the sentence journey, unsaved (bulk writers store many at once)."""
+    return audit_person_entry(
         actor=acting.actor,
         action=action,
         person_id=person.public_id,
@@ -152,6 +153,12 @@ def _audit(
         record_type=record_type,
         detail=detail,
     )
+
+
+def _audit(
+    acting: Acting, action: AuditAction, person: Person, record_type: str, detail: dict[str, Any]
+) -> None:
+    audit_entry(acting, action, person, record_type, detail).save()
 
 
 # --- checks that need no query (the services and the bulk intake of imports share them) -----------
