@@ -109,8 +109,12 @@ class Importer:
     # False sends new persons through the services one by one too: the equivalence test compares both.
     intake_in_bulk = True
 
-    def __init__(self, job: ImportJob, acting: Acting, register: RegisterFile) -> None:
+    def __init__(
+        self, job: ImportJob, acting: Acting, register: RegisterFile, *, resume_after: int = 0
+    ) -> None:
         self.job = job
+        # Rows an interrupted run of the job stored (whole batches, with its counts): not again.
+        self.resume_after = resume_after
         self.acting = acting
         self.register = register
         self.references = References(acting)
@@ -125,7 +129,7 @@ class Importer:
     def run_accept_valid(self) -> None:
         progress = Progress(self.job, isolated=False)
         try:
-            for batch in _batches(self.register.rows()):
+            for batch in _batches(self._rows_to_do()):
                 with transaction.atomic():
                     outcomes = self._process(batch)
                     self._store(outcomes, remember=True)
@@ -135,6 +139,15 @@ class Importer:
         finally:
             progress.close()
         self.job.rows_total = self.job.rows_done
+
+    def _rows_to_do(self) -> Iterator[tuple[int, dict[str, Cell]]]:
+        rows = iter(self.register.rows())
+        for number, raw in islice(rows, self.resume_after):
+            # Later duplicates of these rows are reported as in one uninterrupted run.
+            row, _reasons = parse_row(number, raw, self.references)
+            if row is not None:
+                self.first_seen.setdefault(row.fingerprint, number)
+        yield from rows
 
     def run_all_or_nothing(self) -> None:
         progress = Progress(self.job, isolated=True)

@@ -26,6 +26,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import File
 from django.core.files.storage import default_storage
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -34,8 +35,10 @@ from resoc.access.context import Acting
 from resoc.access.models import Membership
 from resoc.audit.models import AuditAction
 from resoc.audit.services import audit_record
+from resoc.imports import progress
 from resoc.imports.importer import Importer
 from resoc.imports.models import ImportedRecord, ImportJob, ImportMode, ImportRow, JobStatus
+from resoc.imports.progress import Superseded
 from resoc.imports.reader import FileRefused, check_size, detect_format, open_register
 from resoc.people.models import Person
 from resoc.sentences import services as sentence_services
@@ -43,6 +46,7 @@ from resoc.sentences import services as sentence_services
 logger = logging.getLogger(__name__)
 
 DEFAULT_RETENTION_DAYS = 90
+DEFAULT_STALE_AFTER = 300  # seconds
 RECORD_TYPE = "import_job"
 
 
@@ -158,18 +162,40 @@ def acting_of_job(job: ImportJob) -> Acting:
     )
 
 
+# What a run writes to its job at the end (only while the job is still that run's: ``attempt``).
+_RUN_FIELDS = (
+    "status",
+    "encoding",
+    "rows_total",
+    "rows_done",
+    "accepted",
+    "rejected",
+    "unchanged",
+    "not_stored",
+    "error",
+    "error_code",
+    "stored_file",
+    "finished_at",
+    "heartbeat_at",
+)
+
+
 def import_job_run(*, job: ImportJob, path: Path | None = None) -> ImportJob:
     """Process a queued job: the stored upload, or ``path`` for the command. Runs in the worker.
 
-    Never raises for a bad file or row: the job records what happened.
+    Never raises for a bad file or row: the job records what happened. A job run again after an
+    interruption goes on after the rows its earlier run stored (accept-valid mode; all-or-nothing
+    stored nothing and starts again). A worker stopped by a signal keeps the upload for that.
     """
+    now = timezone.now()
     claimed = ImportJob.objects.filter(pk=job.pk, status=JobStatus.QUEUED).update(
-        status=JobStatus.RUNNING, started_at=timezone.now()
+        status=JobStatus.RUNNING, started_at=now, heartbeat_at=now, attempt=F("attempt") + 1
     )
     job.refresh_from_db()
     if not claimed:
         return job  # another worker runs it, or it has run
     import_jobs_prune()
+    import_jobs_mark_interrupted()  # a worker that starts shows the jobs of dead ones as interrupted
     try:
         with translation.override(job.language), _local_file(job, path) as local:
             acting = acting_of_job(job)
@@ -178,13 +204,19 @@ def import_job_run(*, job: ImportJob, path: Path | None = None) -> ImportJob:
             register = open_register(local, job.file_name)
             job.encoding = register.encoding
             job.rows_total = register.rows_total
-            job.save(update_fields=["encoding", "rows_total"])
-            importer = Importer(job, acting, register)
+            job.heartbeat_at = timezone.now()  # counting an XLSX's rows may take a while
+            job.save(update_fields=["encoding", "rows_total", "heartbeat_at"])
             if job.mode == ImportMode.ALL_OR_NOTHING:
-                importer.run_all_or_nothing()
+                Importer(job, acting, register).run_all_or_nothing()
             else:
-                importer.run_accept_valid()
+                Importer(job, acting, register, resume_after=job.rows_done).run_accept_valid()
             job.status = JobStatus.DONE
+    except Superseded:
+        logger.warning(
+            "Import job %s was run again while this worker still ran it; it stopped.", job.public_id
+        )
+        job.refresh_from_db()
+        return job
     except FileRefused as refused:
         job.status = JobStatus.FAILED
         job.error, job.error_code = refused.message, refused.code
@@ -194,10 +226,97 @@ def import_job_run(*, job: ImportJob, path: Path | None = None) -> ImportJob:
         with translation.override(job.language):
             job.error = _("The import stopped because of an unexpected error; nothing more was stored.")
         job.error_code = "crash"
-    finally:
-        _delete_upload(job)
+    _delete_upload(job)
     job.finished_at = timezone.now()
-    job.save()
+    ImportJob.objects.filter(pk=job.pk, attempt=job.attempt).update(
+        **{name: getattr(job, name) for name in _RUN_FIELDS}
+    )
+    return job
+
+
+def stale_after() -> dt.timedelta:
+    return dt.timedelta(seconds=int(getattr(settings, "IMPORT_STALE_AFTER", DEFAULT_STALE_AFTER)))
+
+
+def _interruption_message(job: ImportJob) -> str:
+    with translation.override(job.language):
+        if job.mode == ImportMode.ALL_OR_NOTHING:
+            return _(
+                "The import was interrupted before it ended (its background worker stopped), so nothing "
+                "was stored. Run it again."
+            )
+        return _(
+            "The import was interrupted after %(rows)s rows (its background worker stopped). The rows "
+            "stored so far are kept; run it again to import the rest: no row is imported twice."
+        ) % {"rows": job.rows_done}
+
+
+def import_jobs_mark_interrupted(*, jobs: QuerySet[ImportJob] | None = None) -> int:
+    """Mark running jobs without progress for ``IMPORT_STALE_AFTER`` seconds as interrupted.
+
+    Run when a worker starts, when a job is read, and by ``manage.py mark_interrupted_imports``.
+    Returns how many were marked.
+    """
+    now = timezone.now()
+    cutoff = now - stale_after()
+    candidates = (ImportJob.objects.all() if jobs is None else jobs).filter(status=JobStatus.RUNNING)
+    candidates = candidates.filter(
+        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
+    )
+    marked = 0
+    for job in candidates:
+        beat = progress.last_heartbeat(job)
+        if beat is not None and beat >= cutoff:
+            continue  # an all-or-nothing import on SQLite reports in its side file
+        # Only if nothing changed since it was read: a worker's late heartbeat wins.
+        changed = ImportJob.objects.filter(
+            pk=job.pk, status=JobStatus.RUNNING, attempt=job.attempt, heartbeat_at=job.heartbeat_at
+        ).update(
+            status=JobStatus.INTERRUPTED,
+            error=_interruption_message(job),
+            error_code="interrupted",
+            finished_at=now,
+        )
+        if changed:
+            logger.warning("Import job %s was interrupted: no progress since %s", job.public_id, beat)
+            progress.forget(job)
+            marked += changed
+    return marked
+
+
+def import_job_check_interrupted(job: ImportJob) -> ImportJob:
+    """The job as it stands, marked interrupted first if its worker has died (for pages and the API)."""
+    if job.status == JobStatus.RUNNING and import_jobs_mark_interrupted(
+        jobs=ImportJob.objects.filter(pk=job.pk)
+    ):
+        job.refresh_from_db()
+    return job
+
+
+def import_job_rerun(*, acting: Acting, job: ImportJob) -> ImportJob:
+    """Queue an interrupted job again (the caller enqueues it). Safe: imports are idempotent, and
+    accept-valid goes on after the rows stored before the interruption."""
+    membership = _importing_membership(acting)
+    if job.organization_id != membership.organization_id:
+        raise PermissionDenied
+    if job.status != JobStatus.INTERRUPTED:
+        raise ValidationError(_("Only an interrupted import can be run again."), code="not_interrupted")
+    if not job.stored_file:
+        raise FileRefused("gone", _("The uploaded file is no longer available: upload it again."))
+    changes: dict[str, Any] = {
+        "status": JobStatus.QUEUED,
+        "error": "",
+        "error_code": "",
+        "finished_at": None,
+        "heartbeat_at": None,
+    }
+    if job.mode == ImportMode.ALL_OR_NOTHING:
+        # Its one transaction ended with the worker: nothing was stored, so the count starts again.
+        changes |= {"rows_done": 0, "accepted": 0, "rejected": 0, "unchanged": 0, "not_stored": 0}
+    if not ImportJob.objects.filter(pk=job.pk, status=JobStatus.INTERRUPTED).update(**changes):
+        raise ValidationError(_("Only an interrupted import can be run again."), code="not_interrupted")
+    job.refresh_from_db()
+    _audit_job(acting, job, AuditAction.UPDATE, rerun=job.attempt + 1, rows_kept=job.rows_done)
     return job
 
 
@@ -231,7 +350,11 @@ def _delete_upload(job: ImportJob) -> None:
 def import_jobs_prune() -> int:
     """Delete reports older than the retention period (their rows go with them)."""
     cutoff = timezone.now() - dt.timedelta(days=retention_days())
-    old = ImportJob.objects.filter(created_at__lt=cutoff, status__in=[JobStatus.DONE, JobStatus.FAILED])
+    old = ImportJob.objects.filter(
+        created_at__lt=cutoff, status__in=[JobStatus.DONE, JobStatus.FAILED, JobStatus.INTERRUPTED]
+    )
+    for job in old.exclude(stored_file=""):
+        _delete_upload(job)  # an interrupted job's upload waited to be run again
     deleted, _counts = old.delete()
     return deleted
 
