@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -52,6 +52,14 @@ _FIELD_COLUMNS = {
     "reason": "release_reason",
     "__all__": "",
 }
+
+
+class _Known(NamedTuple):
+    """A current record with a row's date of birth, as far as matching needs it."""
+
+    pk: int
+    personal_code: str | None
+    search_text: str
 
 
 class _Rejected(Exception):
@@ -120,7 +128,8 @@ class Importer:
         self.references = References(acting)
         self.first_seen: dict[str, int] = {}  # fingerprint → row number, for duplicates within the file
         self.by_code: dict[str, Person] = {}
-        self.by_birth: dict[dt.date, list[Person]] = {}
+        self.by_birth: dict[dt.date, list[Person | _Known]] = {}
+        self.by_pk: dict[int, Person] = {}  # full records of look-alikes
         # Checked intakes of the batch and their rows, written together by ``_write_intakes``.
         self.intakes: list[tuple[Intake, _Outcome, RegisterRow, dict[str, Cell]]] = []
 
@@ -314,40 +323,55 @@ class Importer:
         )
 
     def _load_persons(self, rows: list[RegisterRow]) -> None:
-        """Two queries per batch for the persons its rows name: by code, and by date of birth.
+        """Three queries per batch for the persons its rows name: by code, the look-alikes by date of
+        birth (a few columns), and the full records of the look-alikes rows without a code may be.
 
-        The look-alikes by date of birth serve both matching rows without a code and the duplicate
-        check of a new registration, which would otherwise cost a query (a scan: birth dates have no
-        index) for every row.
+        The look-alikes serve both matching rows without a code and the duplicate check of a new
+        registration, which would otherwise cost a query (a scan: birth dates have no index) for
+        every row. Only their keys, codes and names are read: in a large register many persons share
+        each date of birth, and a row needs the whole record only of the one it is about.
         """
         codes = {row.personal_code for row in rows if row.personal_code}
         births = {birth for row in rows if (birth := _birth_date(row))}
         self.by_code = {}
         self.by_birth = {}
+        self.by_pk = {}
         if codes:
             for person in Person.objects.current().filter(personal_code__in=codes):
                 self.by_code[person.personal_code or ""] = person
         if births:
-            for person in Person.objects.current().filter(date_of_birth__in=births):
-                assert person.date_of_birth is not None
-                self.by_birth.setdefault(person.date_of_birth, []).append(person)
+            for pk, code, birth, text in (
+                Person.objects.current()
+                .filter(date_of_birth__in=births)
+                .values_list("pk", "personal_code", "date_of_birth", "search_text")
+            ):
+                assert birth is not None
+                self.by_birth.setdefault(birth, []).append(_Known(pk, code, text))
+            wanted = {known.pk for row in rows if not row.personal_code for known in self._lookalikes(row)}
+            if wanted:
+                self.by_pk = {person.pk: person for person in Person.objects.filter(pk__in=wanted)}
 
     def _remember(self, person: Person) -> None:
         """Later rows of the file find the person a row registered or completed."""
         if person.personal_code:
             self.by_code[person.personal_code] = person
-        if person.date_of_birth and not any(p is person for p in self.by_birth.get(person.date_of_birth, [])):
-            self.by_birth.setdefault(person.date_of_birth, []).append(person)
+        if person.date_of_birth:
+            others = [
+                known
+                for known in self.by_birth.get(person.date_of_birth, [])
+                if known is not person and (person.pk is None or known.pk != person.pk)
+            ]
+            self.by_birth[person.date_of_birth] = [*others, person]
 
     def _forget(self, person: Person) -> None:
         if person.personal_code and self.by_code.get(person.personal_code) is person:
             del self.by_code[person.personal_code]
         if person.date_of_birth:
             self.by_birth[person.date_of_birth] = [
-                p for p in self.by_birth.get(person.date_of_birth, []) if p is not person
+                known for known in self.by_birth.get(person.date_of_birth, []) if known is not person
             ]
 
-    def _lookalikes(self, row: RegisterRow) -> list[Person]:
+    def _lookalikes(self, row: RegisterRow) -> list[Person | _Known]:
         """Records with the row's names and date of birth (as ``person_possible_duplicates`` finds them)."""
         birth = _birth_date(row)
         if birth is None:
@@ -391,7 +415,12 @@ class Importer:
                     )
                 ]
             )
-        return found[0] if found else None
+        if not found:
+            return None
+        person = found[0]
+        if isinstance(person, Person):
+            return person
+        return self.by_pk.get(person.pk) or Person.objects.get(pk=person.pk)
 
     def _apply(self, row: RegisterRow) -> tuple[Person, list[str]]:
         acting = self.acting

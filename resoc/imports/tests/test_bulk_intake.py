@@ -319,3 +319,24 @@ def test_a_code_registered_meanwhile_sends_the_batch_through_the_services(tmp_pa
     assert rejected.number == 3
     assert [r["code"] for r in rejected.reasons] == ["duplicate_code"]
     assert Person.objects.filter(personal_code=taken).count() == 1
+
+
+def test_a_row_without_a_code_finds_the_person_an_earlier_row_found_by_code(tmp_path, world, officer):
+    """One person, however many ways the batch met them: not "several persons have this name"."""
+    rows = [
+        register_row(
+            personal_code="010180-10018", last_name="Bērziņš", first_name="Jānis", birth_date="1980-01-01"
+        ),
+        register_row(
+            personal_code="",
+            last_name="Berzins",
+            first_name="Janis",
+            birth_date="1980-01-01",
+            court="Zemgales rajona tiesa",
+            sentence_end_on=days(400).isoformat(),
+        ),
+    ]
+    job = import_file(officer, write_csv(tmp_path / "register.csv", rows))
+    assert (job.accepted, job.rejected) == (2, 0)
+    assert list(ImportRow.objects.filter(job=job).values_list("person", flat=True)) == [world.person.pk] * 2
+    assert Sentence.objects.filter(person=world.person).count() == 1
