@@ -1,13 +1,15 @@
-"""Importing a prison register extract through the domain's own services.
+"""Importing a prison register extract with the domain's own rules: the jobs.
 
-Every row goes through ``people.services`` (register, update) and ``sentences.services`` (admit,
-transfer, sentence, release), so the import validates, audits and derives relationships exactly as
-the web forms do; this module adds matching, idempotency, the modes and the report.
+Every row is checked as ``people.services`` (register, update) and ``sentences.services`` (admit,
+transfer, sentence, release) check it, so the import validates, audits and derives relationships
+exactly as the web forms do: rows about known persons go through those services, rows about new
+persons through ``sentences.intake``, which shares their checks and writes a batch at once (see
+``importer``). This module adds the jobs, the modes, interruption and retention.
 
-Retention: the uploaded file is deleted when its job ends (done or failed). The report (with the
-file's values of rejected rows only) is kept for ``IMPORT_RETENTION_DAYS`` (default 90) and deleted
-when a later import starts; the fingerprints of imported rows are kept, so that an old extract
-imported again still changes nothing.
+Retention: the uploaded file is deleted when its job ends (done or failed; an interrupted job keeps
+it to run again). The report (with the file's values of rejected rows only) is kept for
+``IMPORT_RETENTION_DAYS`` (default 90) and deleted when a later import starts; the fingerprints of
+imported rows are kept, so that an old extract imported again still changes nothing.
 """
 
 from __future__ import annotations
