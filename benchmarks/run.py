@@ -328,7 +328,9 @@ def print_table(figures: dict[str, Any]) -> None:
         print_caseload(figures["caseload"])
     if "import" in figures:
         print()
-        print("Register import:", json.dumps(figures["import"], indent=2, ensure_ascii=False))
+        from benchmarks.import_bench import print_import
+
+        print_import(figures["import"])
 
 
 if __name__ == "__main__":

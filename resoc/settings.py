@@ -223,6 +223,9 @@ else:
 # this plus the form); import reports older than this are deleted when the next import starts.
 IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", 100 * 1024 * 1024)
 IMPORT_RETENTION_DAYS = envint("IMPORT_RETENTION_DAYS", 90)
+# A running import that has made no progress for this many seconds is taken for interrupted (its
+# worker died): it is marked so and may be run again. A batch takes about a second.
+IMPORT_STALE_AFTER = envint("IMPORT_STALE_AFTER", 300)
 
 # Shown on every page when the database holds generated demo data (also detected from the data).
 DEMO_MODE = envbool("RESOC_DEMO", False)

@@ -210,6 +210,12 @@ def can_read(acting: Acting, person: Person, category_key: str, *, on: dt.date |
     return _decide(acting, category_key, related=related, consented=consented)
 
 
+def can_read_related(acting: Acting, category_key: str) -> Decision:
+    """``can_read`` for a person the caller knows to be related to ``acting`` now and without consents:
+    one it has just registered and admitted itself (the register import's bulk intake), so no query."""
+    return _decide(acting, category_key, related=True, consented=set())
+
+
 def readable_categories(acting: Acting, person: Person, *, on: dt.date | None = None) -> dict[str, Decision]:
     """Every category's decision for one person, from one look at relationships and consents."""
     related, consented = _facts(acting, person, on)

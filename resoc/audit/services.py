@@ -29,7 +29,7 @@ def client_address(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-def audit_record(
+def audit_entry(
     *,
     actor: Actor,
     action: AuditAction,
@@ -40,7 +40,8 @@ def audit_record(
     purpose: str = "",
     detail: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    return AuditEntry.objects.create(
+    """The entry ``audit_record`` writes, unsaved: for writers that store many entries at once."""
+    return AuditEntry(
         actor_id=actor.user_id,
         actor_username=actor.username,
         organization_id=actor.organization_id,
@@ -55,6 +56,31 @@ def audit_record(
         purpose=purpose,
         detail=detail or {},
     )
+
+
+def audit_record(
+    *,
+    actor: Actor,
+    action: AuditAction,
+    person_id: UUID | None = None,
+    category: str = "",
+    record_type: str = "",
+    record_id: str = "",
+    purpose: str = "",
+    detail: dict[str, Any] | None = None,
+) -> AuditEntry:
+    entry = audit_entry(
+        actor=actor,
+        action=action,
+        person_id=person_id,
+        category=category,
+        record_type=record_type,
+        record_id=record_id,
+        purpose=purpose,
+        detail=detail,
+    )
+    entry.save()
+    return entry
 
 
 def audit_record_listing(
@@ -78,6 +104,29 @@ def audit_record_listing(
     )
 
 
+def audit_person_entry(
+    *,
+    actor: Actor,
+    action: AuditAction,
+    person_id: UUID,
+    category: str = "identity",
+    record_type: str = "person",
+    purpose: str = "",
+    detail: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """The entry ``audit_person`` writes, unsaved."""
+    return audit_entry(
+        actor=actor,
+        action=action,
+        person_id=person_id,
+        category=category,
+        record_type=record_type,
+        record_id=str(person_id),
+        purpose=purpose,
+        detail=detail,
+    )
+
+
 def audit_person(
     *,
     actor: Actor,
@@ -89,13 +138,14 @@ def audit_person(
     detail: dict[str, Any] | None = None,
 ) -> AuditEntry:
     """An entry about one person's record (the person is the record unless ``record_type`` says otherwise)."""
-    return audit_record(
+    entry = audit_person_entry(
         actor=actor,
         action=action,
         person_id=person_id,
         category=category,
         record_type=record_type,
-        record_id=str(person_id),
         purpose=purpose,
         detail=detail,
     )
+    entry.save()
+    return entry

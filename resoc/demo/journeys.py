@@ -19,7 +19,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from resoc.access import policy
 from resoc.access.models import User
 from resoc.demo.bulk import insert_objects
 from resoc.demo.common import (
@@ -47,9 +46,9 @@ from resoc.sentences.models import (
 )
 from resoc.sentences.services import (
     RELATIONSHIP_SOURCE,
-    RELEASE_HANDOVER_DAYS,
     release_preparation_days,
 )
+from resoc.sentences.services import desired_relationships as sentences_desired_relationships
 
 if TYPE_CHECKING:
     from resoc.demo.services import Draft, Plan
@@ -387,27 +386,14 @@ def build_journeys(
 
 
 def desired_relationships(journey: Journey, *, preparation_days: int) -> set[RelationshipKey]:
-    """What ``sentences.services._desired_relationships`` computes, from the journey in memory."""
-    desired: set[RelationshipKey] = set()
-    for period in journey.custody:
-        desired.add((policy.CUSTODY.key, period.prison_id, period.admitted_on, period.left_on))
-    for probation in journey.probation:
-        desired.add(
-            (policy.SUPERVISION.key, probation.probation_unit_id, probation.starts_on, probation.ends_on)
-        )
-    releases = sorted(release.released_on for release in journey.releases)
-    window = dt.timedelta(days=preparation_days)
-    for sentence in journey.sentences:
-        unit_id = sentence.release_probation_unit_id
-        if unit_id is None:
-            continue
-        prepares_from = sentence.ends_on - window
-        released = next((day for day in releases if day >= sentence.starts_on), None)
-        if released is not None and released < prepares_from:
-            continue
-        until = released + dt.timedelta(days=RELEASE_HANDOVER_DAYS) if released is not None else None
-        desired.add((policy.RELEASE_PREPARATION.key, unit_id, prepares_from, until))
-    return desired
+    """What ``sentences.services.sync_relationships`` derives, from the journey in memory."""
+    return sentences_desired_relationships(
+        custody=[(p.prison_id, p.admitted_on, p.left_on) for p in journey.custody],
+        probation=[(p.probation_unit_id, p.starts_on, p.ends_on) for p in journey.probation],
+        releases=[release.released_on for release in journey.releases],
+        sentences=[(s.release_probation_unit_id, s.starts_on, s.ends_on) for s in journey.sentences],
+        preparation_days=preparation_days,
+    )
 
 
 def derived_relationships(journeys: Iterable[Journey], *, preparation_days: int) -> list[Relationship]:

@@ -10,7 +10,7 @@ import datetime as dt
 import math
 import uuid
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -24,7 +24,7 @@ from resoc.api.schemas import Problem
 from resoc.audit.models import AuditAction
 from resoc.audit.services import audit_record
 from resoc.imports import progress, selectors, services
-from resoc.imports.models import ImportJob, ImportMode, RowStatus
+from resoc.imports.models import ImportJob, ImportMode, JobStatus, RowStatus
 from resoc.imports.reader import FileRefused
 from resoc.imports.tasks import enqueue_import
 
@@ -42,7 +42,10 @@ class ImportJobOut(Schema):
     format: str = Field(description='"csv" or "xlsx".')
     encoding: str = Field(description='"utf-8" or "windows-1257" for CSV; "" for XLSX or before the start.')
     mode: str = Field(description='"all_or_nothing" or "accept_valid".')
-    status: str = Field(description='"queued", "running", "done" or "failed".')
+    status: str = Field(
+        description='"queued", "running", "done", "failed" or "interrupted" (the worker stopped without '
+        "progress for IMPORT_STALE_AFTER seconds: `POST …/rerun` runs it again, safely)."
+    )
     rows_total: int
     rows_done: int
     accepted: int
@@ -55,6 +58,7 @@ class ImportJobOut(Schema):
     created_at: dt.datetime
     started_at: dt.datetime | None
     finished_at: dt.datetime | None
+    heartbeat_at: dt.datetime | None = Field(description="When the worker last made progress.")
 
 
 class ReasonOut(Schema):
@@ -128,6 +132,7 @@ def _job_out(job: ImportJob) -> ImportJobOut:
         created_at=job.created_at,
         started_at=job.started_at,
         finished_at=job.finished_at,
+        heartbeat_at=progress.last_heartbeat(job) if job.status == JobStatus.RUNNING else job.heartbeat_at,
     )
 
 
@@ -178,7 +183,31 @@ def list_imports(request: HttpRequest) -> list[ImportJobOut]:
     url_name="get_import",
 )
 def get_import(request: HttpRequest, public_id: uuid.UUID) -> ImportJobOut:
-    return _job_out(_job(_importer(request), public_id))
+    return _job_out(services.import_job_check_interrupted(_job(_importer(request), public_id)))
+
+
+@router.post(
+    "/imports/{public_id}/rerun",
+    response={202: ImportJobOut, **_ERRORS},
+    summary="Run an interrupted import again",
+    operation_id="rerun_import",
+)
+def rerun_import(request: HttpRequest, response: HttpResponse, public_id: uuid.UUID) -> Status[ImportJobOut]:
+    """Only an `interrupted` job (422 otherwise). Imports are idempotent: in accept-valid mode the run
+    goes on after the rows stored before the interruption; all-or-nothing had stored nothing."""
+    acting = _importer(request)
+    job = services.import_job_check_interrupted(_job(acting, public_id))
+    try:
+        job = services.import_job_rerun(acting=acting, job=job)
+    except FileRefused as refused:
+        raise ApiProblem(
+            422, ProblemType.VALIDATION, _("The file cannot be imported."), errors={"file": [refused.message]}
+        ) from None
+    except ValidationError as error:
+        raise ApiProblem(422, ProblemType.VALIDATION, error.messages[0]) from None
+    enqueue_import(job)
+    response["Location"] = reverse("api:get_import", kwargs={"public_id": job.public_id})
+    return Status(202, _job_out(job))
 
 
 @router.get(

@@ -31,6 +31,8 @@ class JobStatus(models.TextChoices):
     RUNNING = "running", _("Running")
     DONE = "done", _("Finished")
     FAILED = "failed", _("Failed")
+    # The worker stopped without finishing (it died or was stopped); the job may be run again.
+    INTERRUPTED = "interrupted", _("Interrupted")
 
 
 class RowStatus(models.TextChoices):
@@ -78,7 +80,7 @@ class ImportJob(models.Model):
     encoding = models.CharField(_("encoding"), max_length=20, blank=True)
     mode = models.CharField(_("mode"), max_length=20, choices=ImportMode.choices)
 
-    status = models.CharField(_("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    status = models.CharField(_("status"), max_length=12, choices=JobStatus.choices, default=JobStatus.QUEUED)
     rows_total = models.PositiveIntegerField(_("rows in the file"), default=0)
     rows_done = models.PositiveIntegerField(_("rows processed"), default=0)
     accepted = models.PositiveIntegerField(_("accepted"), default=0)
@@ -92,6 +94,10 @@ class ImportJob(models.Model):
     created_at = models.DateTimeField(_("uploaded"), default=timezone.now, editable=False)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # When the worker last made progress (see ``services.import_jobs_mark_interrupted``).
+    heartbeat_at = models.DateTimeField(_("last progress"), null=True, blank=True)
+    # Counts the runs of the job: a worker writes only while the job is still its run.
+    attempt = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -104,7 +110,7 @@ class ImportJob(models.Model):
 
     @property
     def is_finished(self) -> bool:
-        return self.status in {JobStatus.DONE, JobStatus.FAILED}
+        return self.status in {JobStatus.DONE, JobStatus.FAILED, JobStatus.INTERRUPTED}
 
     @property
     def stored_nothing(self) -> bool:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("template.xlsx", views.template, {"file_format": "xlsx"}, name="template_xlsx"),
     path("<uuid:public_id>/", views.detail, name="detail"),
     path("<uuid:public_id>/progress/", views.job_progress, name="progress"),
+    path("<uuid:public_id>/rerun/", views.rerun, name="rerun"),
     path("<uuid:public_id>/report.csv", views.export, {"file_format": "csv"}, name="export_csv"),
     path("<uuid:public_id>/report.xlsx", views.export, {"file_format": "xlsx"}, name="export_xlsx"),
 ]

@@ -10,7 +10,7 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from resoc.access.context import Acting
 from resoc.access.http import ResocRequest, acting_or_403
@@ -100,7 +100,7 @@ def _progress_context(job: ImportJob) -> dict[str, object]:
 @require_GET
 def detail(request: ResocRequest, public_id: uuid.UUID) -> HttpResponse:
     acting = _importer(request)
-    job = _job_or_404(acting, public_id)
+    job = services.import_job_check_interrupted(_job_or_404(acting, public_id))
     filter_form = RowFilterForm(request.GET)
     status = filter_form.cleaned_data["status"] if filter_form.is_valid() else ""
     page = Paginator(selectors.import_rows(job=job, status=status), PAGE_SIZE).get_page(
@@ -123,11 +123,29 @@ def detail(request: ResocRequest, public_id: uuid.UUID) -> HttpResponse:
 def job_progress(request: ResocRequest, public_id: uuid.UUID) -> HttpResponse:
     """The progress fragment htmx polls; once the job ends, the whole page reloads with the report."""
     acting = _importer(request)
-    job = _job_or_404(acting, public_id)
+    job = services.import_job_check_interrupted(_job_or_404(acting, public_id))
     response = render(request, "imports/_progress.html", _progress_context(job))
     if job.is_finished and request.htmx:
         response["HX-Refresh"] = "true"
     return response
+
+
+@login_required
+@require_POST
+def rerun(request: ResocRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Run an interrupted import again (safe: imports are idempotent)."""
+    acting = _importer(request)
+    job = services.import_job_check_interrupted(_job_or_404(acting, public_id))
+    try:
+        job = services.import_job_rerun(acting=acting, job=job)
+    except FileRefused as refused:
+        messages.error(request, refused.message)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        enqueue_import(job)
+        messages.success(request, _("The import runs again in the background."))
+    return redirect("imports:detail", public_id=job.public_id)
 
 
 @login_required

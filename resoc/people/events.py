@@ -28,9 +28,9 @@ def event_label(event_type: str) -> str | Promise:
 
 
 def _event(
-    *, person: Person, type: str, category: str, acting: Acting | None, **parameters: Any
+    *, person: Person, type: str, category: str, acting: Acting | None, save: bool = True, **parameters: Any
 ) -> PersonEvent:
-    return PersonEvent.objects.create(
+    event = PersonEvent(
         person=person,
         type=type,
         category=category,
@@ -38,10 +38,14 @@ def _event(
         actor=acting.user if acting else None,
         organization_id=acting.organization_id if acting else None,
     )
+    if save:
+        event.save()
+    return event
 
 
-def person_registered_event(*, person: Person, acting: Acting | None) -> PersonEvent:
-    return _event(person=person, type="person_registered", category="identity", acting=acting)
+def person_registered_event(*, person: Person, acting: Acting | None, save: bool = True) -> PersonEvent:
+    """``save=False``: the event unsaved, for writers that store many at once."""
+    return _event(person=person, type="person_registered", category="identity", acting=acting, save=save)
 
 
 def person_updated_event(*, person: Person, acting: Acting, fields: Iterable[str]) -> PersonEvent:

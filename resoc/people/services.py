@@ -64,23 +64,47 @@ def _validated(person: Person) -> None:
     person.full_clean(exclude=["merged_into"], validate_unique=False, validate_constraints=False)
 
 
+def _duplicate_code() -> ValidationError:
+    # The code goes on the field's error: a dict of messages would drop it (API and import reports show it).
+    message = _("A person with this personal code is already registered.")
+    return ValidationError({"personal_code": ValidationError(message, code="duplicate_code")})
+
+
 def _ensure_unique_code(person: Person) -> None:
     if person.personal_code and (
         Person.objects.current().filter(personal_code=person.personal_code).exclude(pk=person.pk).exists()
     ):
-        raise ValidationError(
-            {"personal_code": _("A person with this personal code is already registered.")},
-            code="duplicate_code",
-        )
+        raise _duplicate_code()
+
+
+def person_registration_checked(*, acting: Acting, data: dict[str, Any]) -> Person:
+    """The unsaved person ``person_register`` would store, after the checks that need no query.
+
+    Bulk writers (the register import) check the code's uniqueness and the look-alikes for many
+    persons at once themselves.
+    """
+    if not policy.can_register_persons(acting):
+        raise PermissionDenied
+    person = Person(**{field: value for field, value in data.items() if field in EDITABLE_FIELDS})
+    _validated(person)
+    return person
+
+
+def registration_relationship(*, acting: Acting, person: Person) -> Relationship:
+    """The provisional relationship registering a person starts with the registering organization (unsaved)."""
+    return Relationship(
+        person=person,
+        organization=acting.membership.organization,  # type: ignore[union-attr]  # checked by policy
+        kind=INTAKE_RELATIONSHIP[Role(acting.role)],
+        starts_on=timezone.localdate(),
+        source="registration",
+    )
 
 
 def person_register(
     *, acting: Acting, data: dict[str, Any], confirm_possible_duplicate: bool = False
 ) -> Person:
-    if not policy.can_register_persons(acting):
-        raise PermissionDenied
-    person = Person(**{field: value for field, value in data.items() if field in EDITABLE_FIELDS})
-    _validated(person)
+    person = person_registration_checked(acting=acting, data=data)
     _ensure_unique_code(person)
     if not confirm_possible_duplicate:
         lookalikes = list(
@@ -96,13 +120,7 @@ def person_register(
     try:
         with transaction.atomic():
             person.save()
-            Relationship.objects.create(
-                person=person,
-                organization=acting.membership.organization,  # type: ignore[union-attr]  # checked by policy
-                kind=INTAKE_RELATIONSHIP[Role(acting.role)],
-                starts_on=timezone.localdate(),
-                source="registration",
-            )
+            registration_relationship(acting=acting, person=person).save()
             events.person_registered_event(person=person, acting=acting)
             audit_person(
                 actor=acting.actor,
@@ -112,10 +130,7 @@ def person_register(
             )
     except IntegrityError:
         # A concurrent registration of the same code won the race.
-        raise ValidationError(
-            {"personal_code": _("A person with this personal code is already registered.")},
-            code="duplicate_code",
-        ) from None
+        raise _duplicate_code() from None
     return person
 
 

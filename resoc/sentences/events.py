@@ -22,8 +22,9 @@ EVENT_LABELS = {
 }
 
 
-def _event(*, person: Person, type: str, acting: Acting, **parameters: Any) -> PersonEvent:
-    return PersonEvent.objects.create(
+def _event(*, person: Person, type: str, acting: Acting, save: bool = True, **parameters: Any) -> PersonEvent:
+    """``save=False`` (in the constructors that take it): the event unsaved, for bulk writers."""
+    event = PersonEvent(
         person=person,
         type=type,
         category=policy.SENTENCE.key,
@@ -31,23 +32,28 @@ def _event(*, person: Person, type: str, acting: Acting, **parameters: Any) -> P
         actor=acting.user,
         organization_id=acting.organization_id,
     )
+    if save:
+        event.save()
+    return event
 
 
-def sentence_recorded_event(*, sentence: Sentence, acting: Acting) -> PersonEvent:
+def sentence_recorded_event(*, sentence: Sentence, acting: Acting, save: bool = True) -> PersonEvent:
     return _event(
         person=sentence.person,
         type="sentence_recorded",
         acting=acting,
+        save=save,
         sentence=str(sentence.public_id),
         ends_on=sentence.ends_on.isoformat(),
     )
 
 
-def custody_admitted_event(*, period: CustodyPeriod, acting: Acting) -> PersonEvent:
+def custody_admitted_event(*, period: CustodyPeriod, acting: Acting, save: bool = True) -> PersonEvent:
     return _event(
         person=period.person,
         type="custody_admitted",
         acting=acting,
+        save=save,
         custody_period=str(period.public_id),
         prison=period.prison.code,
         admitted_on=period.admitted_on.isoformat(),
@@ -80,11 +86,12 @@ def temporary_absence_recorded_event(*, absence: TemporaryAbsence, acting: Actin
     )
 
 
-def person_released_event(*, release: Release, acting: Acting) -> PersonEvent:
+def person_released_event(*, release: Release, acting: Acting, save: bool = True) -> PersonEvent:
     return _event(
         person=release.person,
         type="person_released",
         acting=acting,
+        save=save,
         release=str(release.public_id),
         reason=release.reason,
         released_on=release.released_on.isoformat(),

@@ -7,6 +7,7 @@ re-derives the person's relationships in one transaction: a refusal leaves nothi
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -20,8 +21,8 @@ from resoc.access import policy
 from resoc.access.context import Acting
 from resoc.access.models import Membership, User
 from resoc.access.roles import Role
-from resoc.audit.models import AuditAction
-from resoc.audit.services import audit_person
+from resoc.audit.models import AuditAction, AuditEntry
+from resoc.audit.services import audit_person_entry
 from resoc.organizations.models import Organization, OrganizationType
 from resoc.people.models import Person, Relationship
 from resoc.sentences import events
@@ -140,10 +141,11 @@ def _check_regime(errors: _Errors, regime_level: RegimeLevel | None) -> None:
         errors.add("regime_level", _("This regime level is no longer in use."), "inactive_regime")
 
 
-def _audit(
+def audit_entry(
     acting: Acting, action: AuditAction, person: Person, record_type: str, detail: dict[str, Any]
-) -> None:
-    audit_person(
+) -> AuditEntry:
+    """The audit entry of a change of the sentence journey, unsaved (bulk writers store many at once)."""
+    return audit_person_entry(
         actor=acting.actor,
         action=action,
         person_id=person.public_id,
@@ -151,6 +153,73 @@ def _audit(
         record_type=record_type,
         detail=detail,
     )
+
+
+def _audit(
+    acting: Acting, action: AuditAction, person: Person, record_type: str, detail: dict[str, Any]
+) -> None:
+    audit_entry(acting, action, person, record_type, detail).save()
+
+
+# --- checks that need no query (the services and the bulk intake of imports share them) -----------
+
+
+def check_sentence(
+    *, court: str, starts_on: dt.date, ends_on: dt.date, release_probation_unit: Organization | None
+) -> None:
+    errors = _Errors()
+    if not court.strip():
+        errors.add("court", _("Name the court."), "required")
+    errors.not_in_future("starts_on", starts_on)
+    if ends_on <= starts_on:
+        errors.add("ends_on", _("The end of the sentence must be after its start."), "ends_before_start")
+    if release_probation_unit is not None:
+        _check_probation_unit(errors, "release_probation_unit", release_probation_unit)
+    errors.raise_any()
+
+
+def check_admission(
+    *,
+    prison: Organization,
+    admitted_on: dt.date,
+    regime_level: RegimeLevel | None,
+    left_on: list[dt.date | None],
+) -> None:
+    """``left_on``: the ends of the person's custody periods so far (None for an open one)."""
+    errors = _Errors()
+    _check_prison(errors, "prison", prison)
+    _check_regime(errors, regime_level)
+    errors.not_in_future("admitted_on", admitted_on)
+    if any(day is None for day in left_on):
+        errors.add("admitted_on", _("The person is already in custody."), "already_in_custody")
+    elif any(day is not None and day > admitted_on for day in left_on):
+        errors.add(
+            "admitted_on",
+            _("This admission overlaps an earlier custody period of the person."),
+            "overlap",
+        )
+    errors.raise_any()
+
+
+def check_release(*, current: CustodyPeriod | None, released_on: dt.date, reason: str) -> CustodyPeriod:
+    """The open period ``current`` may end with a release on ``released_on``; returns it."""
+    errors = _Errors()
+    if current is None:
+        errors.add("released_on", _("The person is not in custody."), "not_in_custody")
+        errors.raise_any()
+    assert current is not None
+    if reason not in ReleaseReason.values:
+        errors.add("reason", _("Choose the reason of the release."), "reason")
+    errors.not_in_future("released_on", released_on)
+    if released_on < current.admitted_on:
+        errors.add(
+            "released_on",
+            _("The release cannot be before the admission (%(date)s).")
+            % {"date": current.admitted_on.strftime("%d.%m.%Y")},
+            "ends_before_start",
+        )
+    errors.raise_any()
+    return current
 
 
 # --- services --------------------------------------------------------------------------------------
@@ -167,15 +236,9 @@ def sentence_record(
 ) -> Sentence:
     if not may_record_sentence(acting, person):
         raise PermissionDenied
-    errors = _Errors()
-    if not court.strip():
-        errors.add("court", _("Name the court."), "required")
-    errors.not_in_future("starts_on", starts_on)
-    if ends_on <= starts_on:
-        errors.add("ends_on", _("The end of the sentence must be after its start."), "ends_before_start")
-    if release_probation_unit is not None:
-        _check_probation_unit(errors, "release_probation_unit", release_probation_unit)
-    errors.raise_any()
+    check_sentence(
+        court=court, starts_on=starts_on, ends_on=ends_on, release_probation_unit=release_probation_unit
+    )
     with transaction.atomic():
         sentence = Sentence.objects.create(
             person=person,
@@ -209,20 +272,12 @@ def custody_admit(
         raise PermissionDenied
     with transaction.atomic():
         _locked(person)
-        errors = _Errors()
-        _check_prison(errors, "prison", prison)
-        _check_regime(errors, regime_level)
-        errors.not_in_future("admitted_on", admitted_on)
-        periods = CustodyPeriod.objects.filter(person=person)
-        if periods.filter(left_on__isnull=True).exists():
-            errors.add("admitted_on", _("The person is already in custody."), "already_in_custody")
-        elif periods.filter(left_on__gt=admitted_on).exists():
-            errors.add(
-                "admitted_on",
-                _("This admission overlaps an earlier custody period of the person."),
-                "overlap",
-            )
-        errors.raise_any()
+        check_admission(
+            prison=prison,
+            admitted_on=admitted_on,
+            regime_level=regime_level,
+            left_on=list(CustodyPeriod.objects.filter(person=person).values_list("left_on", flat=True)),
+        )
         try:
             with transaction.atomic():
                 period = CustodyPeriod.objects.create(
@@ -338,22 +393,7 @@ def person_release(*, acting: Acting, person: Person, released_on: dt.date, reas
         current = open_custody_period(person)
         if not may_change_custody(acting, person, holding=current):
             raise PermissionDenied
-        errors = _Errors()
-        if current is None:
-            errors.add("released_on", _("The person is not in custody."), "not_in_custody")
-            errors.raise_any()
-        assert current is not None
-        if reason not in ReleaseReason.values:
-            errors.add("reason", _("Choose the reason of the release."), "reason")
-        errors.not_in_future("released_on", released_on)
-        if released_on < current.admitted_on:
-            errors.add(
-                "released_on",
-                _("The release cannot be before the admission (%(date)s).")
-                % {"date": current.admitted_on.strftime("%d.%m.%Y")},
-                "ends_before_start",
-            )
-        errors.raise_any()
+        current = check_release(current=current, released_on=released_on, reason=reason)
         current.left_on = released_on
         current.ended_by = CustodyEnd.RELEASE
         current.save(update_fields=["left_on", "ended_by"])
@@ -432,31 +472,62 @@ def probation_end(*, acting: Acting, period: ProbationPeriod, ends_on: dt.date) 
 # --- relationships ---------------------------------------------------------------------------------
 
 
-def _desired_relationships(person: Person) -> set[_Key]:
+def desired_relationships(
+    *,
+    custody: Iterable[tuple[int, dt.date, dt.date | None]],
+    probation: Iterable[tuple[int, dt.date, dt.date | None]],
+    releases: Iterable[dt.date],
+    sentences: Iterable[tuple[int | None, dt.date, dt.date]],
+    preparation_days: int | None = None,
+) -> set[_Key]:
+    """The relationships one person's periods call for (see ``sync_relationships``); no query.
+
+    custody: (prison, admitted, left); probation: (unit, start, end); releases: days; sentences:
+    (expected probation unit, start, end).
+    """
     desired: set[_Key] = set()
-    for prison_id, admitted_on, left_on in CustodyPeriod.objects.filter(person=person).values_list(
-        "prison_id", "admitted_on", "left_on"
-    ):
+    for prison_id, admitted_on, left_on in custody:
         desired.add((policy.CUSTODY.key, prison_id, admitted_on, left_on))
-    for unit_id, starts_on, ends_on in ProbationPeriod.objects.filter(person=person).values_list(
-        "probation_unit_id", "starts_on", "ends_on"
-    ):
+    for unit_id, starts_on, ends_on in probation:
         desired.add((policy.SUPERVISION.key, unit_id, starts_on, ends_on))
-    releases = sorted(Release.objects.filter(person=person).values_list("released_on", flat=True))
-    window = dt.timedelta(days=release_preparation_days())
-    for unit_id, sentence_start, sentence_end in Sentence.objects.filter(
-        person=person, release_probation_unit__isnull=False
-    ).values_list("release_probation_unit_id", "starts_on", "ends_on"):
-        assert unit_id is not None
+    released_days = sorted(releases)
+    days = release_preparation_days() if preparation_days is None else preparation_days
+    window = dt.timedelta(days=days)
+    for release_unit_id, sentence_start, sentence_end in sentences:
+        if release_unit_id is None:
+            continue
         prepares_from = sentence_end - window
-        released = next((day for day in releases if day >= sentence_start), None)
+        released = next((day for day in released_days if day >= sentence_start), None)
         if released is not None and released < prepares_from:
             continue  # released before the preparation began: supervision, if any, takes over
         # The receiving unit keeps access for a handover period after release, so that it can start
         # supervision even when the release is recorded before probation begins.
         until = released + dt.timedelta(days=RELEASE_HANDOVER_DAYS) if released is not None else None
-        desired.add((policy.RELEASE_PREPARATION.key, unit_id, prepares_from, until))
+        desired.add((policy.RELEASE_PREPARATION.key, release_unit_id, prepares_from, until))
     return desired
+
+
+def provisional_end(desired: set[_Key]) -> dt.date | None:
+    """When registration's provisional relationship ends once the periods ``desired`` exist (None: stays)."""
+    if not desired:
+        return None
+    first_day = min(starts_on for _kind, _org, starts_on, _ends in desired)
+    return max(first_day - dt.timedelta(days=1), dt.date.min)
+
+
+def _desired_relationships(person: Person) -> set[_Key]:
+    return desired_relationships(
+        custody=CustodyPeriod.objects.filter(person=person).values_list(
+            "prison_id", "admitted_on", "left_on"
+        ),
+        probation=ProbationPeriod.objects.filter(person=person).values_list(
+            "probation_unit_id", "starts_on", "ends_on"
+        ),
+        releases=Release.objects.filter(person=person).values_list("released_on", flat=True),
+        sentences=Sentence.objects.filter(person=person, release_probation_unit__isnull=False).values_list(
+            "release_probation_unit_id", "starts_on", "ends_on"
+        ),
+    )
 
 
 def sync_relationships(*, person: Person) -> None:
@@ -478,12 +549,12 @@ def sync_relationships(*, person: Person) -> None:
             stale.append(row.pk)
     if stale:
         Relationship.objects.filter(pk__in=stale).delete()
-    if desired:
+    ends_on = provisional_end(desired)
+    if ends_on is not None:
         # Registration opened a provisional custody/supervision row; once the sentence journey is
         # recorded, the periods alone decide, so the provisional row ends the day before the first one.
-        first_day = min(starts_on for _kind, _org, starts_on, _ends in desired)
         Relationship.objects.filter(person=person, source="registration", ends_on__isnull=True).update(
-            ends_on=max(first_day - dt.timedelta(days=1), dt.date.min)
+            ends_on=ends_on
         )
     Relationship.objects.bulk_create(
         Relationship(

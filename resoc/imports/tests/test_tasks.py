@@ -9,7 +9,7 @@ from django.core.files.storage import InMemoryStorage, Storage
 from django.core.management import call_command
 from django.db import connection
 
-from resoc.imports import progress, services
+from resoc.imports import importer, progress, services
 from resoc.imports.models import ImportJob, ImportMode, JobStatus
 from resoc.imports.tasks import enqueue_import
 from resoc.imports.tests.conftest import person_code, register_row, write_csv
@@ -105,7 +105,7 @@ def test_progress_is_published_while_an_all_or_nothing_import_holds_its_transact
             seen.append(progress.rows_done(ImportJob.objects.get(pk=self.job.pk)))
 
     monkeypatch.setattr(progress.Progress, "report", report_and_look)
-    monkeypatch.setattr(services, "BATCH_SIZE", 2)
+    monkeypatch.setattr(importer, "BATCH_SIZE", 2)
     rows = [
         register_row(personal_code=person_code(1980 + n, n), birth_date=f"{1980 + n}-03-15") for n in range(5)
     ]
