@@ -11,7 +11,7 @@ from django.utils.translation import pgettext_lazy
 from resoc.assessments.models import RiskLevel
 from resoc.organizations.models import Organization
 from resoc.people.models import LatvianLevel, Sex
-from resoc.programmes import selectors
+from resoc.programmes import selectors, services
 from resoc.programmes.models import NAME_MAX, TEXT_MAX, Location, Programme, ProgrammeType, RoomKind
 
 
@@ -116,31 +116,7 @@ class ProgrammeForm(forms.Form):
 
     @staticmethod
     def initial_from(programme: Programme) -> dict[str, Any]:
-        initial = {
-            name: getattr(programme, name)
-            for name in [
-                "code",
-                "name",
-                "name_en",
-                "aims",
-                "aims_en",
-                "needs",
-                "sessions",
-                "hours",
-                "certificate",
-                "certificate_en",
-                "min_age",
-                "max_age",
-                "sexes",
-                "risk_levels",
-                "regime_levels",
-                "min_latvian_level",
-                "max_latvian_level",
-                "min_months_left",
-                "max_months_left",
-                "is_active",
-            ]
-        }
+        initial = {name: getattr(programme, name) for name in services.PROGRAMME_FIELDS}
         initial["type"] = programme.type_id
         initial["organizations"] = [org.pk for org in programme.organizations.all()]
         return initial
