@@ -82,13 +82,9 @@ FAMILY = register_category(DataCategory("family", _("Family")))
 CASE_NOTES = register_category(DataCategory("case_notes", _("Case notes")))
 
 R = Role
-CUSTODY = register_relation(
-    RelationKind("custody", _("In custody"), frozenset({R.RESOCIALIZATION_OFFICER, R.PROGRAMME_FACILITATOR}))
-)
+CUSTODY = register_relation(RelationKind("custody", _("In custody"), frozenset({R.RESOCIALIZATION_OFFICER})))
 SUPERVISION = register_relation(
-    RelationKind(
-        "supervision", _("Under supervision"), frozenset({R.PROBATION_OFFICER, R.PROGRAMME_FACILITATOR})
-    )
+    RelationKind("supervision", _("Under supervision"), frozenset({R.PROBATION_OFFICER}))
 )
 RELEASE_PREPARATION = register_relation(
     RelationKind(
@@ -101,7 +97,7 @@ REFERRAL = register_relation(
     RelationKind(
         "referral",
         _("Referred"),
-        frozenset({R.CAREER_CONSULTANT, R.SOCIAL_WORKER, R.NGO_COORDINATOR, R.PROGRAMME_FACILITATOR}),
+        frozenset({R.CAREER_CONSULTANT, R.SOCIAL_WORKER, R.NGO_COORDINATOR}),
     )
 )
 CLIENT = register_relation(

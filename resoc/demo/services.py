@@ -37,7 +37,7 @@ from resoc.demo.common import (
 )
 from resoc.demo.journeys import JourneyCounts, build_journeys, regime_levels_by_type, write_journeys
 from resoc.demo.models import DemoDataset
-from resoc.demo.programmes import seed_programmes
+from resoc.demo.programmes import seed_participants, seed_programmes
 from resoc.demo.release import ReleaseCounts, seed_release
 from resoc.demo.selectors import forget_demo_data_flag
 from resoc.organizations.models import Organization, OrganizationType
@@ -731,6 +731,8 @@ def seed_demo(*, persons: int, seed: int, today: dt.date | None = None) -> SeedR
             batch_size=BATCH_SIZE,
         )
 
+        # After the journeys and assessments: eligibility reads custody, sentences and risk levels.
+        seed_participants(enrolled_by=officer)
         events = [
             PersonEvent(
                 person=d.person,
