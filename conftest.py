@@ -1,10 +1,14 @@
-"""Shared test setup: named personas, one per role, and a person in the custody of one prison."""
+"""Shared test setup: named personas, one per role, and a person in the custody of one prison.
+
+The ``facilitator`` persona reads a person only as a participant of one of his groups: tests about
+what a facilitator may read make Jānis one with the ``participant`` fixture (``enrol_with_facilitator``).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.test import Client
@@ -15,6 +19,9 @@ from resoc.access.models import Membership, User
 from resoc.access.roles import Role
 from resoc.organizations.models import Organization, OrganizationType
 from resoc.people.models import Consent, Person, Relationship
+
+if TYPE_CHECKING:
+    from resoc.programmes.models import Enrolment
 
 PERSONA_MEMBERSHIPS: dict[str, tuple[str, Role]] = {
     "prison_officer": ("jelgavas-cietums", Role.RESOCIALIZATION_OFFICER),
@@ -100,6 +107,76 @@ def add_consent(person: Person, organization: Organization, categories: list[str
         given_on=timezone.localdate(),
         **kwargs,
     )
+
+
+def enrol_with_facilitator(
+    world: World, person: Person | None = None, *, persona: str = "facilitator"
+) -> Enrolment:
+    """Give ``person`` (Jānis by default) a place in a group the ``persona`` facilitator leads at Jelgava prison.
+
+    The place goes through ``enrolment_create`` (as the prison's resocialization officer), so the
+    participant relationship is exactly the one the service writes. The person must be in Jelgava
+    custody; a custody period is recorded if the person has none there.
+    """
+    from resoc.programmes import enrolment_services, services
+    from resoc.programmes.models import Group, Location, Offer, OfferLocation, Programme, ProgrammeType, Room
+    from resoc.sentences.models import CustodyPeriod
+
+    person = person or world.person
+    prison = Organization.objects.get(code="jelgavas-cietums")
+    today = timezone.localdate()
+    if not CustodyPeriod.objects.filter(person=person, prison=prison, left_on__isnull=True).exists():
+        CustodyPeriod.objects.create(person=person, prison=prison, admitted_on=today - dt.timedelta(days=100))
+    facilitator = world.users[persona]
+    group = Group.objects.filter(facilitator=facilitator, name="Darba prasmju grupa").first()
+    if group is None:
+        programme, created = Programme.objects.get_or_create(
+            code="darba-prasmes",
+            defaults={
+                "type": ProgrammeType.objects.get(code="vocational_education"),
+                "name": "Darba prasmes",
+                "name_en": "Work skills",
+                "aims": "Darba meklēšanas prasmes",
+                "needs": ["education_employment"],
+                "sessions": 6,
+                "hours": 9,
+            },
+        )
+        if created:
+            programme.organizations.add(prison)
+        location, _ = Location.objects.get_or_create(
+            organization=prison, name="Jelgavas cietums, mācību korpuss"
+        )
+        room, _ = Room.objects.get_or_create(
+            location=location, name=f"Grupu telpa ({persona})", defaults={"kind": "classroom", "capacity": 12}
+        )
+        offer, _ = Offer.objects.get_or_create(programme=programme, organization=prison)
+        OfferLocation.objects.get_or_create(offer=offer, location=location)
+        group = services.group_create(
+            acting=world.acting("prison_officer"),
+            spec=services.GroupSpec(
+                offer=offer,
+                room=room,
+                facilitator=facilitator,
+                name="Darba prasmju grupa",
+                starts_on=today + dt.timedelta(days=7),
+                ends_on=today + dt.timedelta(days=90),
+                capacity=12,
+                recurrence="FREQ=WEEKLY;BYDAY=TU;COUNT=6",
+                session_start=dt.time(9, 0),
+                session_minutes=90,
+            ),
+        )
+    return enrolment_services.enrolment_create(
+        acting=world.acting("prison_officer"), group=group, person=person
+    )
+
+
+@pytest.fixture
+def participant(world: World) -> Person:
+    """Jānis as a participant of a group the ``facilitator`` persona leads at Jelgava prison."""
+    enrol_with_facilitator(world)
+    return world.person
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,8 @@ A decision depends on three things:
 * the **role** of the membership the user acts through: which data categories it may ever read;
 * the person's **relationship** to the membership's organization (or an organization below it):
   in its custody, supervised by it, referred to it, being prepared for release into it, or matched
-  to the user as a mentor. Each relationship kind names the roles it opens the file to;
+  to the user as a mentor or as the facilitator of a programme group (``participant``, registered
+  by ``resoc.programmes``). Each relationship kind names the roles it opens the file to;
 * for NGO staff and volunteers, the person's **consent** to share that category with the
   organization (or with the mentor), which can be withdrawn at any time.
 
@@ -82,13 +83,11 @@ FAMILY = register_category(DataCategory("family", _("Family")))
 CASE_NOTES = register_category(DataCategory("case_notes", _("Case notes")))
 
 R = Role
-CUSTODY = register_relation(
-    RelationKind("custody", _("In custody"), frozenset({R.RESOCIALIZATION_OFFICER, R.PROGRAMME_FACILITATOR}))
-)
+# Programme facilitators are in none of the organization-wide kinds: a facilitator, even one employed
+# by the prison, reads only the participants of his own groups (issue #4), through ``participant``.
+CUSTODY = register_relation(RelationKind("custody", _("In custody"), frozenset({R.RESOCIALIZATION_OFFICER})))
 SUPERVISION = register_relation(
-    RelationKind(
-        "supervision", _("Under supervision"), frozenset({R.PROBATION_OFFICER, R.PROGRAMME_FACILITATOR})
-    )
+    RelationKind("supervision", _("Under supervision"), frozenset({R.PROBATION_OFFICER}))
 )
 RELEASE_PREPARATION = register_relation(
     RelationKind(
@@ -101,7 +100,7 @@ REFERRAL = register_relation(
     RelationKind(
         "referral",
         _("Referred"),
-        frozenset({R.CAREER_CONSULTANT, R.SOCIAL_WORKER, R.NGO_COORDINATOR, R.PROGRAMME_FACILITATOR}),
+        frozenset({R.CAREER_CONSULTANT, R.SOCIAL_WORKER, R.NGO_COORDINATOR}),
     )
 )
 CLIENT = register_relation(
@@ -113,6 +112,8 @@ _ALL = frozenset(_CATEGORIES)
 ROLE_CATEGORIES: dict[str, frozenset[str]] = {
     R.RESOCIALIZATION_OFFICER: _ALL,
     R.PROBATION_OFFICER: _ALL,
+    # What a group needs: who the participant is, his schooling and work, and the assessed needs the
+    # programme addresses (with a stated purpose). Never the sentence and offence.
     R.PROGRAMME_FACILITATOR: frozenset({"identity", "education_employment", "assessment"}),
     R.CAREER_CONSULTANT: frozenset({"identity", "education_employment"}),
     R.SOCIAL_WORKER: frozenset({"identity", "family", "education_employment", "health"}),

@@ -7,7 +7,10 @@ volunteer-led activities and NVA career consultations (from the age of 29, as pr
 them). Lengths, rules, addresses and room sizes are synthetic and the places are labelled "(demo)".
 Three groups at Jelgava prison (a running welders' group, a thinking skills and a Latvian course
 group about to start), led by the demo facilitator and the demo prison administrator, with their
-weekly sessions; they are seeded only when those demo accounts exist.
+weekly sessions; they are seeded only when those demo accounts exist. Once the persons are seeded,
+each group is filled to about three quarters of its places with persons held at Jelgava prison whom the
+programme's eligibility rules do not refuse (``seed_participants``), written as ``enrolment_create``
+writes them: the place and the ``participant`` relationship that lets the demo facilitator read them.
 Idempotent: records are found by code or name, so seeding again changes nothing.
 """
 
@@ -21,8 +24,11 @@ from django.utils import timezone
 
 from resoc.access.models import User
 from resoc.organizations.models import Organization
-from resoc.programmes import recurrence
+from resoc.people.models import Relationship
+from resoc.programmes import recurrence, selectors
+from resoc.programmes.eligibility import Outcome, check
 from resoc.programmes.models import (
+    Enrolment,
     Group,
     GroupStatus,
     Location,
@@ -33,6 +39,8 @@ from resoc.programmes.models import (
     Room,
     Session,
 )
+from resoc.programmes.services import PARTICIPANT_KIND, participant_source
+from resoc.sentences.models import CustodyPeriod
 
 VOCATIONAL_LEVELS = [
     "closed-medium",
@@ -370,6 +378,87 @@ def seed_groups(orgs: dict[str, Organization]) -> int:
         )
         seeded += 1
     return seeded
+
+
+# Demo groups are filled to three quarters, leaving places to enrol someone in the demo.
+FILL_SHARE = 0.75
+# Persons looked at per group before giving up: bounds the seeding time whatever the population.
+CANDIDATES_PER_GROUP = 200
+
+
+def seed_participants(*, enrolled_by: User | None = None) -> int:
+    """Places in the demo groups for persons held at the group's prison whom the rules do not refuse.
+
+    Deterministic (persons are taken in the order they were created) and bounded: at most
+    ``CANDIDATES_PER_GROUP`` persons are checked per group, so 100,000 persons seed as fast as 300.
+    A group that already has places is left as it is; a person gets a place in one group only.
+    """
+    today = timezone.localdate()
+    labels = selectors.regime_level_labels()
+    taken: set[int] = set(
+        Enrolment.objects.filter(group__name__in=GROUPS).values_list("person_id", flat=True)
+    )
+    enrolments: list[Enrolment] = []
+    relationships: list[Relationship] = []
+    groups = Group.objects.filter(name__in=GROUPS).select_related("offer__programme", "room__location")
+    for group in sorted(groups, key=lambda g: g.name):
+        if group.enrolments.exists():
+            continue
+        wanted = int(group.capacity * FILL_SHARE)
+        on = max(today, group.starts_on)
+        # Enrolled a week before the group's first day, or today for a group that has started.
+        first_day = min(today, group.starts_on - dt.timedelta(days=7))
+        held = (
+            CustodyPeriod.objects.filter(
+                prison_id=group.room.location.organization_id, admitted_on__lte=today, left_on__isnull=True
+            )
+            .exclude(person_id__in=taken)
+            .filter(person__merged_into__isnull=True)
+            .order_by("person_id")
+            .select_related("person")[:CANDIDATES_PER_GROUP]
+        )
+        chosen = 0
+        for period in held:
+            if chosen >= wanted:
+                break
+            findings = check(
+                selectors.person_facts(person=period.person, on=on),
+                group.offer.programme,
+                on,
+                regime_labels=labels,
+            )
+            if any(f.outcome == Outcome.FAILED for f in findings):
+                continue
+            # Not before the person came to this prison.
+            enrolled_on = max(first_day, period.admitted_on)
+            flags = [
+                {"rule": f.rule.value, "message": f.message} for f in findings if f.outcome == Outcome.UNKNOWN
+            ]
+            enrolments.append(
+                Enrolment(
+                    group=group,
+                    person=period.person,
+                    flags=flags,
+                    enrolled_by=enrolled_by,
+                    enrolled_at=timezone.make_aware(dt.datetime.combine(enrolled_on, dt.time(10, 0))),
+                )
+            )
+            relationships.append(
+                Relationship(
+                    person=period.person,
+                    organization_id=group.offer.organization_id,
+                    kind=PARTICIPANT_KIND,
+                    mentor_id=group.facilitator_id,
+                    starts_on=enrolled_on,
+                    ends_on=group.ends_on,
+                    source=participant_source(group),
+                )
+            )
+            taken.add(period.person_id)
+            chosen += 1
+    Enrolment.objects.bulk_create(enrolments)
+    Relationship.objects.bulk_create(relationships)
+    return len(enrolments)
 
 
 @dataclass(frozen=True)

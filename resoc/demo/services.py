@@ -41,7 +41,7 @@ from resoc.demo.handovers import HandoverCounts, write_handovers
 from resoc.demo.journeys import Journey, JourneyCounts, build_journeys, regime_levels_by_type, write_journeys
 from resoc.demo.models import DemoDataset
 from resoc.demo.plans import PlanCounts, write_plans
-from resoc.demo.programmes import seed_programmes
+from resoc.demo.programmes import seed_participants, seed_programmes
 from resoc.demo.release import ReleaseCounts, seed_release
 from resoc.demo.selectors import forget_demo_data_flag
 from resoc.organizations.models import Organization, OrganizationType
@@ -740,6 +740,8 @@ def seed_demo(*, persons: int, seed: int, today: dt.date | None = None) -> SeedR
             journeys, assessment_counts, seed=seed, salt=salt, today=today, officer=officer, orgs=orgs
         )
 
+        # After the journeys and assessments: eligibility reads custody, sentences and risk levels.
+        seed_participants(enrolled_by=officer)
         events = [
             PersonEvent(
                 person=d.person,

@@ -130,7 +130,7 @@ def test_mentor_never_reads_health_even_with_consent(world):
     assert policy.can_read(world.acting("mentor"), world.person, "health").reason == Reason.ROLE
 
 
-def test_sensitive_categories_need_a_purpose_for_some_roles(world):
+def test_sensitive_categories_need_a_purpose_for_some_roles(world, participant):
     assert policy.can_read(world.acting("facilitator"), world.person, "assessment").needs_purpose
     assert not policy.can_read(world.acting("prison_officer"), world.person, "assessment").needs_purpose
 

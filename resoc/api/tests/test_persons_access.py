@@ -145,7 +145,7 @@ def test_prison_officer_corrects_identity_data(world, api_as):
     assert world.person.family_name == "Bērziņš"  # fields not sent stay as they were
 
 
-def test_reader_who_is_not_a_registrar_may_not_correct(world, api_as):
+def test_reader_who_is_not_a_registrar_may_not_correct(world, participant, api_as):
     response = api_as("facilitator").patch(f"/persons/{world.person.public_id}", {"phone": "+371 20000000"})
     assert response.status_code == 403
     world.person.refresh_from_db()

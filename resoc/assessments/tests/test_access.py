@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from conftest import enrol_with_facilitator
 from resoc.assessments import services
 from resoc.assessments.models import Assessment, AssessmentScore
 from resoc.assessments.tests.conftest import qualify, score_all
@@ -17,6 +18,14 @@ REFUSED = [
     "analyst",
     "mentor",
 ]
+
+
+@pytest.fixture(autouse=True)
+def _facilitator_reads_the_file(request, world):
+    """The facilitator is refused as a reader of Jānis's file (a participant of his group), not as a stranger."""
+    callspec = getattr(request.node, "callspec", None)
+    if callspec is not None and callspec.params.get("persona") == "facilitator":
+        enrol_with_facilitator(world)
 
 
 @pytest.mark.parametrize("persona", REFUSED)

@@ -99,7 +99,7 @@ def test_others_get_404(qualified, api_as, persona):
     assert Assessment.objects.count() == 1
 
 
-def test_a_facilitator_token_is_refused_the_sensitive_category(qualified, api_as):
+def test_a_facilitator_token_is_refused_the_sensitive_category(qualified, participant, api_as):
     assessment = signed(qualified)
     api = api_as("facilitator")
     assert api.get(f"/assessments/{assessment.public_id}").status_code == 403

@@ -35,7 +35,7 @@ def test_an_officer_can_start_from_the_section(world):
     assert response["Location"] == reverse("assessments:detail", args=[assessment.public_id])
 
 
-def test_the_facilitator_sees_nothing_before_stating_a_purpose(qualified):
+def test_the_facilitator_sees_nothing_before_stating_a_purpose(qualified, participant):
     signed(qualified, lambda item: item.max_score)
     client = qualified.client("facilitator")
     page = client.get(reverse("people:detail", args=[qualified.person.public_id])).content.decode()

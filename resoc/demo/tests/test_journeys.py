@@ -19,6 +19,7 @@ from resoc.demo import services
 from resoc.demo.journeys import PRISON_INSTITUTION_TYPES
 from resoc.people.models import Person, Relationship
 from resoc.plans.models import Plan
+from resoc.programmes.models import Enrolment
 from resoc.sentences import services as sentence_services
 from resoc.sentences.models import (
     CustodyEnd,
@@ -142,12 +143,14 @@ def test_the_same_seed_gives_the_same_journeys_and_assessments():
     services.seed_demo(persons=150, seed=9, today=today)
     first = _journey_rows()
     Release.objects.all().delete()  # it protects its custody period, which the person's deletion takes
+    Enrolment.objects.all().delete()  # places in the demo groups protect their participants
     Plan.objects.all().delete()  # a plan protects its assessment
     Person.objects.all().delete()
     services.seed_demo(persons=150, seed=9, today=today)
     assert _journey_rows() == first
     assert all(first.values())
     Release.objects.all().delete()
+    Enrolment.objects.all().delete()
     Plan.objects.all().delete()
     Person.objects.all().delete()
     services.seed_demo(persons=150, seed=10, today=today)

@@ -15,6 +15,7 @@ from resoc.demo.selectors import database_has_demo_data
 from resoc.people.identity import birth_date_from_code, normalize_personal_code
 from resoc.people.models import Consent, EducationLevel, Person, PersonIdentifier, Relationship
 from resoc.plans.models import Plan
+from resoc.programmes.models import Enrolment
 from resoc.sentences.models import Release
 
 TODAY = dt.date(2025, 6, 1)
@@ -100,6 +101,7 @@ def test_seeding_is_reproducible_in_the_database():
     services.seed_demo(persons=30, seed=11)
     first = _identity(Person.objects.order_by("pk"))
     Release.objects.all().delete()  # it protects its custody period, which the person's deletion takes
+    Enrolment.objects.all().delete()  # places in the demo groups protect their participants
     Plan.objects.all().delete()  # a plan protects its assessment
     Person.objects.all().delete()
     services.seed_demo(persons=30, seed=11)
@@ -185,3 +187,35 @@ def test_it_refuses_a_database_with_real_persons():
         call_command("seed_demo", persons=5, seed=1, stdout=StringIO())
     assert Person.objects.count() == 1
     assert not User.objects.filter(username__startswith="demo-").exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_facilitator_sees_the_participants_of_his_groups_and_only_them():
+    from django.utils import timezone
+
+    from resoc.programmes import selectors as programme_selectors
+    from resoc.programmes.eligibility import Outcome, check
+    from resoc.sentences.models import CustodyPeriod
+
+    services.seed_demo(persons=300, seed=4)
+    facilitator = User.objects.get(username="demo-facilitator")
+    visible = set(policy.visible_persons(acting_for(facilitator)).values_list("pk", flat=True))
+    enrolments = Enrolment.objects.filter(group__facilitator=facilitator).select_related(
+        "group__offer__programme"
+    )
+    assert visible == {e.person_id for e in enrolments}
+    held_in_jelgava = set(
+        CustodyPeriod.objects.filter(prison__code="jelgavas-cietums", left_on__isnull=True).values_list(
+            "person_id", flat=True
+        )
+    )
+    # Some, not all, of the prison's persons: the participants, each eligible for his group.
+    assert 0 < len(visible) < len(held_in_jelgava)
+    assert visible <= held_in_jelgava
+    for enrolment in enrolments:
+        on = max(timezone.localdate(), enrolment.group.starts_on)
+        facts = programme_selectors.person_facts(person=enrolment.person, on=on)
+        assert not [
+            f for f in check(facts, enrolment.group.offer.programme, on) if f.outcome == Outcome.FAILED
+        ]
+        assert enrolments.filter(group=enrolment.group).count() <= enrolment.group.capacity

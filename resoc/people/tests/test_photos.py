@@ -35,7 +35,7 @@ def test_uploaded_photo_is_shrunk_and_loses_its_metadata(world):
     assert b"Spiegkamera" not in world.person.photo.read()
 
 
-def test_viewing_the_photo_is_a_read_in_the_audit_log(world):
+def test_viewing_the_photo_is_a_read_in_the_audit_log(world, participant):
     _upload(world.client("prison_officer"), world.person, _jpeg())
     response = world.client("facilitator").get(reverse("people:photo", args=[world.person.public_id]))
     assert response.status_code == 200
@@ -54,7 +54,7 @@ def test_the_photo_is_not_found_for_another_prison(world):
     assert response.status_code == 404
 
 
-def test_reading_roles_cannot_replace_the_photo(world):
+def test_reading_roles_cannot_replace_the_photo(world, participant):
     assert _upload(world.client("facilitator"), world.person, _jpeg()).status_code == 403
     world.person.refresh_from_db()
     assert not world.person.photo

@@ -24,7 +24,7 @@ def test_a_provider_fills_the_section_for_an_allowed_reader(world, calls):
     assert calls == [("prison_officer", world.person.pk)]
 
 
-def test_a_locked_section_reads_nothing_until_a_purpose_is_stated(world, calls):
+def test_a_locked_section_reads_nothing_until_a_purpose_is_stated(world, participant, calls):
     client = world.client("facilitator")
     client.get(reverse("people:detail", args=[world.person.public_id]))
     assert calls == []

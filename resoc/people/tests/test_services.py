@@ -113,7 +113,7 @@ def test_update_records_changed_fields_only(world):
     assert AuditEntry.objects.get(action=AuditAction.UPDATE).detail == {"fields": ["phone"]}
 
 
-def test_update_is_refused_to_other_prisons_and_to_reading_roles(world):
+def test_update_is_refused_to_other_prisons_and_to_reading_roles(world, participant):
     for persona in ("other_prison_officer", "facilitator"):
         with pytest.raises(PermissionDenied):
             services.person_update(

@@ -94,7 +94,7 @@ def test_case_file_shows_identity_and_logs_the_view(world):
     )
 
 
-def test_a_locked_section_is_not_logged_as_read(world):
+def test_a_locked_section_is_not_logged_as_read(world, participant):
     world.client("facilitator").get(reverse("people:detail", args=[world.person.public_id]))
     categories = set(AuditEntry.objects.filter(action=AuditAction.VIEW).values_list("category", flat=True))
     assert categories == {"identity", "education_employment"}
@@ -132,7 +132,7 @@ def test_system_admin_cannot_open_case_files(world):
     assert response.status_code == 404
 
 
-def test_sensitive_section_is_locked_until_a_purpose_is_stated(world):
+def test_sensitive_section_is_locked_until_a_purpose_is_stated(world, participant):
     client = world.client("facilitator")
     url = reverse("people:detail", args=[world.person.public_id])
     page = client.get(url).content.decode()
@@ -151,7 +151,7 @@ def test_sensitive_section_is_locked_until_a_purpose_is_stated(world):
     assert "purpose/assessment/" not in client.get(url).content.decode()
 
 
-def test_a_purpose_cannot_be_stated_for_a_category_the_role_may_not_read(world):
+def test_a_purpose_cannot_be_stated_for_a_category_the_role_may_not_read(world, participant):
     response = world.client("facilitator").post(
         reverse("people:state_purpose", args=[world.person.public_id, "health"]), {"purpose": "Ziņkārība"}
     )
@@ -235,7 +235,7 @@ def test_edit_saves_and_shows_the_change_on_the_timeline(world):
     assert world.person.phone == "+371 20000000"
 
 
-def test_edit_is_refused_to_the_facilitator(world):
+def test_edit_is_refused_to_the_facilitator(world, participant):
     assert (
         world.client("facilitator").get(reverse("people:edit", args=[world.person.public_id])).status_code
         == 403
@@ -299,7 +299,7 @@ def test_roles_without_case_access_are_not_offered_the_people_pages(world):
     assert reverse("people:search") not in page
 
 
-def test_markup_in_a_stated_purpose_is_refused_and_not_logged(world):
+def test_markup_in_a_stated_purpose_is_refused_and_not_logged(world, participant):
     response = world.client("facilitator").post(
         reverse("people:state_purpose", args=[world.person.public_id, "assessment"]),
         {"purpose": "<script>alert(1)</script>"},

@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from conftest import add_relationship
+from conftest import add_relationship, enrol_with_facilitator
 from resoc.plans import services
 from resoc.plans.models import Plan
 from resoc.plans.tests.conftest import add_measure, future, make_plan, past, sign_assessment, snapshot
@@ -18,6 +18,14 @@ REFUSED = [
     "mentor",
     "org_admin",
 ]
+
+
+@pytest.fixture(autouse=True)
+def _facilitator_reads_the_file(request, world):
+    """The facilitator is refused as a reader of Jānis's file (a participant of his group), not as a stranger."""
+    callspec = getattr(request.node, "callspec", None)
+    if callspec is not None and callspec.params.get("persona") == "facilitator":
+        enrol_with_facilitator(world)
 
 
 @pytest.mark.parametrize("persona", REFUSED)

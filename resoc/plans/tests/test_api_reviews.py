@@ -134,7 +134,7 @@ def test_others_get_404_and_change_nothing(world, api_as, persona):
     assert denied.count() == 3
 
 
-def test_a_role_that_must_state_a_purpose_gets_403_and_it_is_audited(world, api_as):
+def test_a_role_that_must_state_a_purpose_gets_403_and_it_is_audited(world, participant, api_as):
     # The programme facilitator of the prison reads assessments only with a stated purpose, which a
     # token cannot give per request.
     plan = make_plan(world)

@@ -137,7 +137,7 @@ def test_persons_one_may_not_read_answer_404(world, persona):
     assert snapshot() == before
 
 
-def test_a_facilitator_reads_with_a_purpose_but_may_not_change(world):
+def test_a_facilitator_reads_with_a_purpose_but_may_not_change(world, participant):
     plan = make_plan(world)
     client = world.client("facilitator")
     assert client.get(_url(world)).status_code == 302  # to the case file, to state the purpose
