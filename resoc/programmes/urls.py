@@ -1,6 +1,6 @@
 from django.urls import path
 
-from resoc.programmes import group_views, views
+from resoc.programmes import attendance_views, group_views, views
 
 app_name = "programmes"
 urlpatterns = [
@@ -19,4 +19,5 @@ urlpatterns = [
     path("eligibility/<uuid:person_id>/", views.person_eligibility, name="eligibility"),
     path("<uuid:public_id>/", views.detail, name="detail"),
     path("<uuid:public_id>/edit/", views.edit, name="edit"),
+    path("sessions/<uuid:public_id>/attendance/", attendance_views.register, name="attendance"),
 ]
