@@ -8,10 +8,14 @@ small script only disables the reason while the row is not an absence.
 
 from __future__ import annotations
 
+import csv
 import uuid
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,7 +23,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.utils.translation import gettext_lazy as _l
+from django.views.decorators.http import require_GET, require_http_methods
 
 from resoc.access import policy
 from resoc.access.context import Acting
@@ -27,6 +32,7 @@ from resoc.access.http import ResocRequest, acting_or_403
 from resoc.audit.services import audit_record_listing
 from resoc.programmes import attendance
 from resoc.programmes.attendance import MarkInput
+from resoc.programmes.attendance_reports import Dimension, Figures, Report, utilization_report
 from resoc.programmes.models import (
     AbsenceReason,
     AttendanceMark,
@@ -187,3 +193,142 @@ def group_attendance_context(acting: Acting, group: Group, sessions: list[Sessio
         if s.starts_at <= now and s.status == SessionStatus.SCHEDULED
     ]
     return {"registers": states, "may_keep_register": True}
+
+
+class ReportForm(forms.Form):
+    by = forms.ChoiceField(
+        label=_l("Figures per"),
+        choices=[(Dimension.PROGRAMME.value, _l("Programme")), (Dimension.PRISON.value, _l("Prison"))],
+        required=False,
+    )
+    starts_on = forms.DateField(
+        label=_l("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    ends_on = forms.DateField(label=_l("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        today = timezone.localdate()
+        data["by"] = Dimension(data.get("by") or Dimension.PROGRAMME)
+        data["starts_on"] = data.get("starts_on") or today.replace(month=1, day=1)
+        data["ends_on"] = data.get("ends_on") or today
+        if data["ends_on"] < data["starts_on"]:
+            self.add_error("ends_on", _("The period ends before it starts."))
+        return data
+
+
+@dataclass
+class Bar:
+    label: str
+    value: Decimal | None
+    y: int
+    width: float
+
+
+CHART_WIDTH = 400
+BAR_HEIGHT = 18
+
+
+def _bars(report: Report, measure: str) -> list[Bar]:
+    bars = []
+    for index, row in enumerate(report.rows):
+        value: Decimal | None = getattr(row.figures, measure)
+        bars.append(
+            Bar(
+                label=row.label,
+                value=value,
+                y=index * (BAR_HEIGHT * 2 + 8),
+                width=float(value or 0) * CHART_WIDTH / 100,
+            )
+        )
+    return bars
+
+
+def _csv(report: Report) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="programme-utilization-{report.starts_on}-{report.ends_on}.csv"'
+    )
+    response.write("\ufeff")  # Excel opens UTF-8 with Latvian letters only with a byte order mark
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(
+        [
+            _("Programme") if report.dimension == Dimension.PROGRAMME else _("Prison"),
+            _("Group"),
+            _("Places offered"),
+            _("Places taken"),
+            _("Utilization, %"),
+            _("Sessions held"),
+            _("Registers filled in"),
+            _("Marks"),
+            _("Attended"),
+            _("Attendance, %"),
+            _("Outcomes"),
+            _("Completed"),
+            _("Completion, %"),
+        ]
+    )
+
+    def line(label: str, group: str, f: Figures) -> list[object]:
+        return [
+            label,
+            group,
+            f.places_offered,
+            f.places_taken,
+            f.utilization if f.utilization is not None else "",
+            f.sessions_scheduled,
+            f.registers_filled,
+            f.marks,
+            f.attended,
+            f.attendance if f.attendance is not None else "",
+            f.outcomes,
+            f.completed,
+            f.completion if f.completion is not None else "",
+        ]
+
+    for row in report.rows:
+        writer.writerow(line(row.label, "", row.figures))
+        for entry in row.groups:
+            writer.writerow(line(row.label, entry.group.name, entry.figures))
+    writer.writerow(line(_("Total"), "", report.total))
+    return response
+
+
+@login_required
+@require_GET
+def report(request: ResocRequest) -> HttpResponse:
+    """Capacity utilization, attendance and completion with a chart, a data table and a CSV export."""
+    acting_or_403(request)
+    form = ReportForm(request.GET or None)
+    if request.GET and not form.is_valid():
+        return render(
+            request, "programmes/attendance/report.html", {"form": form, "report": None}, status=422
+        )
+    if not request.GET:
+        form = ReportForm({})
+        form.is_valid()
+    data = form.cleaned_data
+    result = utilization_report(dimension=data["by"], starts_on=data["starts_on"], ends_on=data["ends_on"])
+    if request.GET.get("format") == "csv":
+        return _csv(result)
+    shown = request.GET.get("show", "")
+    query = urlencode(
+        {"by": result.dimension.value, "starts_on": result.starts_on, "ends_on": result.ends_on}
+    )
+    return render(
+        request,
+        "programmes/attendance/report.html",
+        {
+            "form": form,
+            "report": result,
+            "query": query,
+            "shown": next((row for row in result.rows if row.key == shown), None),
+            "charts": [
+                (_("Capacity utilization"), "utilization", _bars(result, "utilization")),
+                (_("Completion rate"), "completion", _bars(result, "completion")),
+            ],
+            "chart_width": CHART_WIDTH,
+            "bar_height": BAR_HEIGHT,
+            "chart_height": max(1, len(result.rows)) * (BAR_HEIGHT * 2 + 8),
+        },
+    )

@@ -20,4 +20,5 @@ urlpatterns = [
     path("<uuid:public_id>/", views.detail, name="detail"),
     path("<uuid:public_id>/edit/", views.edit, name="edit"),
     path("sessions/<uuid:public_id>/attendance/", attendance_views.register, name="attendance"),
+    path("reports/attendance/", attendance_views.report, name="attendance_report"),
 ]

@@ -52,3 +52,9 @@ def running_group(world: Any, n: int) -> tuple[Group, list[Enrolment]]:
 
 def past_session(group: Group) -> Session:
     return Session.objects.select_related("group__offer").filter(group=group).order_by("starts_at").first()  # type: ignore[return-value]
+
+
+def english_client(world: Any, persona: str) -> Any:
+    client = world.client(persona)
+    client.cookies["resoc_language"] = "en"
+    return client

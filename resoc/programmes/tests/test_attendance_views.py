@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from resoc.programmes.models import AttendanceMark, SessionRegister
-from resoc.programmes.tests.attendance_helpers import past_session, running_group
+from resoc.programmes.tests.attendance_helpers import english_client, past_session, running_group
 
 
 @pytest.fixture(autouse=True)
@@ -26,8 +26,8 @@ def url(session: Any) -> str:
 def test_the_group_page_shows_which_registers_are_filled(world) -> None:
     group, enrolments = running_group(world, 2)
     session = past_session(group)
-    client = world.client("facilitator")
-    page = client.get(reverse("programmes:group_detail", args=[group.public_id]), HTTP_ACCEPT_LANGUAGE="en")
+    client = english_client(world, "facilitator")
+    page = client.get(reverse("programmes:group_detail", args=[group.public_id]))
     assert "not yet filled in" in page.content.decode()
     assert url(session) in page.content.decode()
     data = {f"status-{e.public_id}": "present" for e in enrolments}
@@ -41,7 +41,7 @@ def test_the_group_page_shows_which_registers_are_filled(world) -> None:
 def test_mark_the_rest_present_fills_only_rows_not_chosen_and_saves_nothing(world) -> None:
     group, enrolments = running_group(world, 3)
     session = past_session(group)
-    client = world.client("facilitator")
+    client = english_client(world, "facilitator")
     first, second, third = (str(e.public_id) for e in enrolments)
     response = client.post(
         url(session), {f"status-{first}": "absent", f"reason-{first}": "court", "rest_present": "1"}
@@ -58,14 +58,14 @@ def test_a_row_without_a_choice_or_an_absence_without_reason_is_shown_and_nothin
     group, enrolments = running_group(world, 2)
     session = past_session(group)
     first, second = enrolments
-    response = world.client("facilitator").post(
+    response = english_client(world, "facilitator").post(
         url(session), {f"status-{first.public_id}": "absent", "notes": "Piezīmes paliek"}
     )
     html = response.content.decode()
     assert response.status_code == 422
     assert f"{second.person.full_name}: choose present, late or absent." in html
     assert "Piezīmes paliek" in html  # what was typed is not lost
-    response = world.client("facilitator").post(
+    response = english_client(world, "facilitator").post(
         url(session), {f"status-{first.public_id}": "absent", f"status-{second.public_id}": "late"}
     )
     assert response.status_code == 422
@@ -76,7 +76,7 @@ def test_a_row_without_a_choice_or_an_absence_without_reason_is_shown_and_nothin
 def test_a_session_to_come_shows_why_and_offers_no_form(world) -> None:
     group, _enrolments = running_group(world, 1)
     future = group.sessions.order_by("starts_at").last()
-    response = world.client("facilitator").get(url(future))
+    response = english_client(world, "facilitator").get(url(future))
     assert "has not started yet" in response.content.decode()
     assert "Save the register" not in response.content.decode()
 
@@ -84,4 +84,4 @@ def test_a_session_to_come_shows_why_and_offers_no_form(world) -> None:
 @pytest.mark.parametrize("persona", ["ngo_coordinator", "other_prison_officer", "mentor"])
 def test_others_get_403(world, persona: str) -> None:
     group, _ = running_group(world, 1)
-    assert world.client(persona).get(url(past_session(group))).status_code == 403
+    assert english_client(world, persona).get(url(past_session(group))).status_code == 403
