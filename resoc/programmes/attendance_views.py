@@ -23,7 +23,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from resoc.access import policy
@@ -197,14 +197,19 @@ def group_attendance_context(acting: Acting, group: Group, sessions: list[Sessio
 
 class ReportForm(forms.Form):
     by = forms.ChoiceField(
-        label=_l("Figures per"),
-        choices=[(Dimension.PROGRAMME.value, _l("Programme")), (Dimension.PRISON.value, _l("Prison"))],
+        label=gettext_lazy("Figures per"),
+        choices=[
+            (Dimension.PROGRAMME.value, gettext_lazy("Programme")),
+            (Dimension.PRISON.value, gettext_lazy("Prison")),
+        ],
         required=False,
     )
     starts_on = forms.DateField(
-        label=_l("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    ends_on = forms.DateField(label=_l("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(
+        label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
