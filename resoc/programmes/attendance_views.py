@@ -38,11 +38,14 @@ from resoc.programmes.models import (
     AttendanceMark,
     AttendanceStatus,
     Enrolment,
+    EnrolmentOutcome,
     Group,
+    OutcomeKind,
     Session,
     SessionRegister,
     SessionStatus,
 )
+from resoc.web.forms import add_validation_errors
 
 NOTES_MAX = 4000
 
@@ -184,7 +187,7 @@ class SessionState:
 def group_attendance_context(acting: Acting, group: Group, sessions: list[Session]) -> dict[str, Any]:
     """The group page's list of past sessions with their register state (one query)."""
     if not attendance.can_keep_register(acting, group):
-        return {"registers": [], "may_keep_register": False}
+        return {"registers": [], "may_keep_register": False, "outcomes": {}}
     now = timezone.now()
     filled = set(SessionRegister.objects.filter(session__group=group).values_list("session_id", flat=True))
     states = [
@@ -192,7 +195,11 @@ def group_attendance_context(acting: Acting, group: Group, sessions: list[Sessio
         for s in sessions
         if s.starts_at <= now and s.status == SessionStatus.SCHEDULED
     ]
-    return {"registers": states, "may_keep_register": True}
+    outcomes = {
+        o.enrolment_id: o
+        for o in EnrolmentOutcome.objects.filter(enrolment__group=group).select_related("measure")
+    }
+    return {"registers": states, "may_keep_register": True, "outcomes": outcomes}
 
 
 class ReportForm(forms.Form):
@@ -336,4 +343,73 @@ def report(request: ResocRequest) -> HttpResponse:
             "bar_height": BAR_HEIGHT,
             "chart_height": max(1, len(result.rows)) * (BAR_HEIGHT * 2 + 8),
         },
+    )
+
+
+class OutcomeForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("Outcome"), choices=OutcomeKind.choices)
+    decided_on = forms.DateField(label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy("Needed when the person dropped out or was removed."),
+    )
+    certificate_number = forms.CharField(
+        label=gettext_lazy("Certificate number"),
+        required=False,
+        max_length=60,
+        help_text=gettext_lazy("For a completed programme; unique within the programme."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def outcome(request: ResocRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Record how a place ended; a completion moves the person's plan measure to done."""
+    acting = acting_or_403(request)
+    enrolment = (
+        Enrolment.objects.select_related("group__offer__programme", "person")
+        .filter(public_id=public_id)
+        .first()
+    )
+    if enrolment is None:
+        raise Http404
+    if not attendance.can_keep_register(acting, enrolment.group):
+        raise PermissionDenied
+    current = EnrolmentOutcome.objects.filter(enrolment=enrolment).first()
+    initial = (
+        {
+            "kind": current.kind,
+            "decided_on": current.decided_on,
+            "reason": current.reason,
+            "certificate_number": current.certificate_number,
+        }
+        if current
+        else {"decided_on": timezone.localdate()}
+    )
+    form = OutcomeForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                attendance.enrolment_outcome_set(acting=acting, enrolment=enrolment, **form.cleaned_data)
+            except ValidationError as error:
+                add_validation_errors(form, error)
+            else:
+                messages.success(request, _("The outcome has been recorded."))
+                return redirect("programmes:group_detail", public_id=enrolment.group.public_id)
+    audit_record_listing(
+        actor=acting.actor,
+        person_ids=[enrolment.person.public_id],
+        category=policy.IDENTITY.key,
+        detail={"outcome": str(enrolment.public_id)},
+    )
+    return render(
+        request,
+        "programmes/attendance/outcome.html",
+        {"form": form, "enrolment": enrolment, "group": enrolment.group, "current": current},
+        status=status,
     )

@@ -21,4 +21,5 @@ urlpatterns = [
     path("<uuid:public_id>/edit/", views.edit, name="edit"),
     path("sessions/<uuid:public_id>/attendance/", attendance_views.register, name="attendance"),
     path("reports/attendance/", attendance_views.report, name="attendance_report"),
+    path("enrolments/<uuid:public_id>/outcome/", attendance_views.outcome, name="outcome"),
 ]

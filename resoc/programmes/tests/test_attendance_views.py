@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
-from resoc.programmes.models import AttendanceMark, SessionRegister
+from resoc.programmes.models import AttendanceMark, EnrolmentOutcome, SessionRegister
 from resoc.programmes.tests.attendance_helpers import english_client, past_session, running_group
 
 
@@ -85,3 +85,22 @@ def test_a_session_to_come_shows_why_and_offers_no_form(world) -> None:
 def test_others_get_403(world, persona: str) -> None:
     group, _ = running_group(world, 1)
     assert english_client(world, persona).get(url(past_session(group))).status_code == 403
+
+
+def test_an_outcome_is_recorded_from_the_group_page_and_errors_keep_the_input(world) -> None:
+    group, [enrolment] = running_group(world, 1)
+    client = english_client(world, "facilitator")
+    page = client.get(reverse("programmes:group_detail", args=[group.public_id])).content.decode()
+    path = reverse("programmes:outcome", args=[enrolment.public_id])
+    assert path in page
+    today = timezone.localdate().isoformat()
+    refused = client.post(path, {"kind": "dropped_out", "decided_on": today, "certificate_number": "DP-9"})
+    assert refused.status_code == 422
+    html = refused.content.decode()
+    assert "Say why the place ended." in html
+    assert 'value="DP-9"' in html
+    assert not EnrolmentOutcome.objects.exists()
+    saved = client.post(path, {"kind": "completed", "decided_on": today, "certificate_number": "DP-9"})
+    assert saved.status_code == 302
+    page = client.get(reverse("programmes:group_detail", args=[group.public_id])).content.decode()
+    assert "Completed, DP-9" in page
