@@ -325,6 +325,11 @@ def measure_status_set(*, acting: Acting, measure: Measure, status: str) -> Meas
                 )
             }
         )
+    return _measure_status_change(acting, measure, status)
+
+
+def _measure_status_change(acting: Acting, measure: Measure, status: str, **detail: Any) -> Measure:
+    plan = measure.goal.plan
     if status == measure.status:
         return measure
     previous = measure.status
@@ -341,8 +346,25 @@ def measure_status_set(*, acting: Acting, measure: Measure, status: str) -> Meas
             measure=str(measure.public_id),
             previous=previous,
             status=status,
+            **detail,
         )
     return measure
+
+
+def measure_status_follow_programme(
+    *, acting: Acting, measure: Measure, status: str, enrolment: str
+) -> Measure:
+    """The status a programme place's outcome gives its plan measure (``programmes.attendance``).
+
+    The facilitator who records the outcome is no planner of the person: the programme side has
+    checked that he may record it, and the plan's own rules (active plan, final statuses) apply here.
+    Returns the measure unchanged when it is already done or cancelled.
+    """
+    if status not in MeasureStatus.values:
+        raise ValueError(status)
+    if measure.status in FINAL_STATUSES or not measure.goal.plan.is_active:
+        return measure
+    return _measure_status_change(acting, measure, status, programme_enrolment=enrolment)
 
 
 def plan_review_record(

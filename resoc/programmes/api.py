@@ -217,3 +217,8 @@ def get_person_eligibility(request: HttpRequest, public_id: uuid.UUID) -> Eligib
 from resoc.programmes.group_api import router as group_router  # noqa: E402
 
 router.add_router("", group_router)
+
+# Attendance registers and outcomes of places (issue #4, part 4).
+from resoc.programmes.attendance_api import router as attendance_router  # noqa: E402
+
+router.add_router("", attendance_router)

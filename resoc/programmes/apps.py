@@ -17,3 +17,10 @@ class ProgrammesConfig(AppConfig):
         # Eligibility reads the assessment and the sentence: its link sits in the assessment section.
         register_section_context(policy.ASSESSMENT.key, eligibility_section)
         register_merge_handler("programmes", enrolment_services.merge_enrolments)
+        self._ready_attendance()
+
+    def _ready_attendance(self) -> None:
+        from resoc.people.events import register_event_labels
+        from resoc.programmes.attendance import EVENT_LABELS
+
+        register_event_labels(EVENT_LABELS)

@@ -23,7 +23,7 @@ from resoc.access import policy
 from resoc.access.context import Acting
 from resoc.access.http import ResocRequest, acting_or_403
 from resoc.audit.services import audit_record_listing
-from resoc.programmes import enrolment_services, selectors, services
+from resoc.programmes import attendance_views, enrolment_services, selectors, services
 from resoc.programmes.group_forms import (
     CancelForm,
     EnrolForm,
@@ -93,6 +93,7 @@ def group_detail(request: ResocRequest, public_id: uuid.UUID) -> HttpResponse:
             "cancel_form": CancelForm(),
             "participants": participants,
             "enrol_form": EnrolForm(),
+            **attendance_views.group_attendance_context(acting, group, sessions),
         },
     )
 

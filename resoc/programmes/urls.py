@@ -1,6 +1,6 @@
 from django.urls import path
 
-from resoc.programmes import group_views, views
+from resoc.programmes import attendance_views, group_views, views
 
 app_name = "programmes"
 urlpatterns = [
@@ -19,4 +19,7 @@ urlpatterns = [
     path("eligibility/<uuid:person_id>/", views.person_eligibility, name="eligibility"),
     path("<uuid:public_id>/", views.detail, name="detail"),
     path("<uuid:public_id>/edit/", views.edit, name="edit"),
+    path("sessions/<uuid:public_id>/attendance/", attendance_views.register, name="attendance"),
+    path("reports/attendance/", attendance_views.report, name="attendance_report"),
+    path("enrolments/<uuid:public_id>/outcome/", attendance_views.outcome, name="outcome"),
 ]
