@@ -95,7 +95,7 @@ def test_without_javascript_the_tiles_open_as_a_page(world, caseload):
     assert f'<a href="{URL}">Back to the list</a>' in html
 
 
-def test_the_tiles_cost_one_aggregate_and_the_page_no_longer_counts(world, caseload):
+def test_the_tiles_cost_two_aggregates_and_the_page_no_longer_counts(world, caseload):
     """The tiles' aggregate is a query of the tiles request; the list's page no longer runs it."""
     client = logged_in(world, "prison_officer")
     client.get(URL)  # warm caches (translations, templates)
@@ -107,7 +107,10 @@ def test_the_tiles_cost_one_aggregate_and_the_page_no_longer_counts(world, casel
     with CaptureQueriesContext(connection) as partial:
         client.get(URL, headers={"HX-Request": "true"})
     counted = [q["sql"] for q in tiles.captured_queries if "COUNT(" in q["sql"]]
-    assert len(counted) == 1  # every tile from one aggregate
+    # One aggregate over the persons, one over the release sentences of the widest window.
+    assert len(counted) == 2
+    assert 'FROM "people_person"' in counted[0]
+    assert 'FROM "sentences_sentence"' in counted[1]
     assert not any("COUNT(" in q["sql"] and "FILTER" in q["sql"] for q in page.captured_queries)
     assert len(page.captured_queries) == len(partial.captured_queries)
 
