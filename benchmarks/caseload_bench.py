@@ -10,7 +10,8 @@ a database you seeded yourself:
 The demo data holds resocialization plans (most persons held with a signed assessment have one,
 with measures done, open and overdue) and release preparation tasks, so the caseload's next actions,
 "overdue" filter and sorting work on what a prison would have; nothing is added for the benchmark.
-Besides the pages it times the summary tiles' aggregate alone and the CSV and XLSX export of the
+Besides the pages it times the summary tiles (their aggregate alone, and the htmx request the page
+makes for them, ``/casework/summary/``) and the CSV and XLSX export of the
 whole caseload (``--export-runs`` times each). The pages write audit entries: use a database made
 for benchmarking.
 """
@@ -143,6 +144,11 @@ def measure_caseload(
         "url": "/casework/?sort=next_action (htmx)",
         **summary(timed(lambda: client.get("/casework/?sort=next_action", HTTP_HX_REQUEST="true"), runs)),
     }
+    # The summary tiles: a request of their own that the page makes once it is shown.
+    figures["caseload_tiles"] = {
+        "url": "/casework/summary/ (htmx tiles)",
+        **summary(timed(lambda: client.get("/casework/summary/", HTTP_HX_REQUEST="true"), runs)),
+    }
 
     for file_format in ("csv", "xlsx"):
         url = f"/casework/export.{file_format}"
@@ -171,6 +177,7 @@ def measure_caseload(
         # A name search writes one more audit entry (the search itself) than an unfiltered page.
         "caseload_search_many": queries(f"/casework/?q={many_query}"),
         "caseload_search_1_row": queries(single_url),
+        "caseload_tiles": queries("/casework/summary/", HTTP_HX_REQUEST="true"),
     }
     with CaptureQueriesContext(connection) as captured:
         _consumed(client.get("/casework/export.csv"))

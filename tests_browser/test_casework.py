@@ -103,3 +103,14 @@ def test_sentence_and_assessment_pages_have_no_axe_violations(page: Page, browse
 
     found = {name: v for name, v in found.items() if v}
     assert not found, "axe found violations:\n" + json.dumps(found, indent=2, ensure_ascii=False)
+
+
+def test_my_people_shows_the_list_then_fills_in_the_tiles(page: Page, browser_world: World) -> None:
+    log_in(page, "prison_officer")
+    page.goto("/casework/")
+    tiles = page.locator("ul#caseload-tiles")
+    expect(tiles).to_be_visible()  # htmx replaced the placeholder with the counts
+    expect(page.locator("#caseload-tiles[aria-busy]")).to_have_count(0)
+    expect(tiles.get_by_role("link", name=translated("lv", "without a plan"))).to_be_visible()
+    expect(tiles.locator(".tile-count").first).to_have_text("1")  # the world's one person in custody
+    assert not _violations(page)

@@ -327,9 +327,9 @@ class Importer:
         birth (a few columns), and the full records of the look-alikes rows without a code may be.
 
         The look-alikes serve both matching rows without a code and the duplicate check of a new
-        registration, which would otherwise cost a query (a scan: birth dates have no index) for
-        every row. Only their keys, codes and names are read: in a large register many persons share
-        each date of birth, and a row needs the whole record only of the one it is about.
+        registration, which would otherwise cost a query for every row (the lookup uses the
+        ``person_birth`` index). Only their keys, codes and names are read: in a large register many
+        persons share each date of birth, and a row needs the whole record only of the one it is about.
         """
         codes = {row.personal_code for row in rows if row.personal_code}
         births = {birth for row in rows if (birth := _birth_date(row))}

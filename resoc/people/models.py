@@ -145,7 +145,11 @@ class Person(models.Model):
                 violation_error_message=_("A person with this personal code is already registered."),
             )
         ]
-        indexes = [models.Index(fields=["family_name", "date_of_birth"], name="person_name_birth")]
+        indexes = [
+            models.Index(fields=["family_name", "date_of_birth"], name="person_name_birth"),
+            # The register import looks up the look-alikes of a batch's rows by date of birth alone.
+            models.Index(fields=["date_of_birth"], name="person_birth"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 
 from resoc.access import policy
 from resoc.access.context import Acting
-from resoc.assessments.models import Assessment, Status
 from resoc.casework.actions import NextAction, person_url_maker
 from resoc.organizations.models import Organization
 from resoc.people.models import Person
@@ -28,7 +27,7 @@ from resoc.plans.models import (
     PlanReview,
     PlanStatus,
 )
-from resoc.plans.services import can_plan
+from resoc.plans.services import PLANNER_ROLES
 
 
 def _measures() -> Prefetch[Any]:
@@ -83,13 +82,14 @@ def plan_section(acting: Acting, person: Person) -> dict[str, Any]:
         .only("public_id", "status", "next_review_due", "created_at", "person_id")
         .first()
     )
-    may_plan = can_plan(acting, person)
     return {
         "plan_current": plan,
         "plan_review_overdue": plan.review_overdue() if plan else False,
-        "plan_can_create": plan is None
-        and may_plan
-        and Assessment.objects.filter(person=person, status=Status.SIGNED).exists(),
+        # ``can_plan`` without its policy query: the page asks for this section only when the policy
+        # lets ``acting`` read the assessment category (``people.sections``). The plan is drawn up from
+        # the signed assessment, which the template takes from the assessments app's ``latest`` (read
+        # already): a person without a plan costs no query more than one with a plan.
+        "plan_may_create": plan is None and acting.role in PLANNER_ROLES,
     }
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from resoc.access import policy
@@ -13,6 +15,7 @@ from resoc.casework.tests.conftest import days, held, logged_in, measure, plan_f
 from resoc.people.models import Person
 
 URL = reverse("casework:my_people")
+TILES = reverse("casework:tiles")
 
 
 def listed(response) -> list[str]:
@@ -57,7 +60,7 @@ def test_another_prison_never_sees_these_persons(world, caseload):
 
 
 def test_summary_tiles_count_the_whole_caseload_and_link_to_filters(world, caseload):
-    response = logged_in(world, "prison_officer").get(URL)
+    response = logged_in(world, "prison_officer").get(TILES, headers={"HX-Request": "true"})
     summary = response.context["summary"]
     assert summary.persons == 4
     assert summary.overdue == 1  # persons: Ozols has an overdue measure and an overdue review
@@ -65,8 +68,51 @@ def test_summary_tiles_count_the_whole_caseload_and_link_to_filters(world, casel
     assert summary.without_assessment == 2
     assert summary.without_plan == 2
     html = response.content.decode()
+    assert "<html" not in html  # a fragment that replaces the placeholder
+    assert html.lstrip().startswith('<ul id="caseload-tiles"')
     assert f'href="{URL}?overdue=on"' in html
     assert f'href="{URL}?without_plan=on"' in html
+
+
+def test_the_list_does_not_wait_for_the_tiles(world, caseload):
+    html = logged_in(world, "prison_officer").get(URL).content.decode()
+    assert "summary" not in logged_in(world, "prison_officer").get(URL).context
+    placeholder = re.search(r'<div id="caseload-tiles"[^>]*>', html)
+    assert placeholder is not None
+    assert 'aria-busy="true"' in placeholder.group(0)
+    assert f'hx-get="{TILES}"' in placeholder.group(0)
+    assert 'hx-trigger="load"' in placeholder.group(0)
+    assert f'<a href="{TILES}">' in html  # without JavaScript the link opens the counts
+    assert listed(logged_in(world, "prison_officer").get(URL)) == ["Bērziņš", "Celms", "Čirulis", "Ozols"]
+
+
+def test_without_javascript_the_tiles_open_as_a_page(world, caseload):
+    response = logged_in(world, "prison_officer").get(TILES)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" in html
+    assert re.search(r'<span class="tile-count">4</span> persons', html)
+    assert f'<a href="{URL}">Back to the list</a>' in html
+
+
+def test_the_tiles_cost_two_aggregates_and_the_page_no_longer_counts(world, caseload):
+    """The tiles' aggregate is a query of the tiles request; the list's page no longer runs it."""
+    client = logged_in(world, "prison_officer")
+    client.get(URL)  # warm caches (translations, templates)
+    client.get(TILES)
+    with CaptureQueriesContext(connection) as page:
+        client.get(URL)
+    with CaptureQueriesContext(connection) as tiles:
+        client.get(TILES, headers={"HX-Request": "true"})
+    with CaptureQueriesContext(connection) as partial:
+        client.get(URL, headers={"HX-Request": "true"})
+    counted = [q["sql"] for q in tiles.captured_queries if "COUNT(" in q["sql"]]
+    # One aggregate over the persons, one over the release sentences of the widest window.
+    assert len(counted) == 2
+    assert 'FROM "people_person"' in counted[0]
+    assert 'FROM "sentences_sentence"' in counted[1]
+    assert not any("COUNT(" in q["sql"] and "FILTER" in q["sql"] for q in page.captured_queries)
+    assert len(page.captured_queries) == len(partial.captured_queries)
 
 
 @pytest.mark.parametrize(
@@ -169,11 +215,14 @@ def test_roles_without_a_caseload_are_refused(world, persona):
     client = logged_in(world, persona)
     assert client.get(URL).status_code == 403
     assert client.get(reverse("casework:export_csv")).status_code == 403
+    assert client.get(TILES).status_code == 403
+    assert client.get(TILES, headers={"HX-Request": "true"}).status_code == 403
 
 
 def test_anonymous_users_are_sent_to_log_in(client):
     response = client.get(URL)
     assert response.status_code == 302
+    assert client.get(TILES).status_code == 302
     assert "/login" in response["Location"] or "login" in response["Location"]
 
 
@@ -186,7 +235,10 @@ def test_a_career_consultant_sees_no_assessment_or_sentence_columns(world, casel
     html = response.content.decode()
     for hidden in ("Risk level", "Expected release", "Very high", "No current assessment", 'name="risk"'):
         assert hidden not in html
-    assert response.context["summary"].without_assessment is None
+    tiles = logged_in(world, "career_consultant").get(TILES, headers={"HX-Request": "true"})
+    assert tiles.context["summary"].without_assessment is None
+    assert tiles.context["summary"].releases == {}
+    assert "without a plan" not in tiles.content.decode()
     entries = AuditEntry.objects.filter(action=AuditAction.LIST, person_public_id=caseload["ozols"].public_id)
     assert list(entries.values_list("category", flat=True)) == [policy.IDENTITY.key]
 

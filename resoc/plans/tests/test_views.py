@@ -213,13 +213,53 @@ def test_the_case_file_section_receives_the_plan(world):
     sign_assessment(world)
     data = section_context("assessment", world.acting("prison_officer"), world.person)
     assert data["plan_current"] is None
-    assert data["plan_can_create"]
+    assert data["plan_may_create"]
+    assert data["latest"] is not None  # the signed assessment the plan would be drawn up from
     plan = services.plan_create_from_assessment(acting=world.acting("prison_officer"), person=world.person)
     Plan.objects.filter(pk=plan.pk).update(next_review_due=past())
     data = section_context("assessment", world.acting("prison_officer"), world.person)
     assert data["plan_current"] == plan
     assert data["plan_review_overdue"]
-    assert not data["plan_can_create"]
+    assert not data["plan_may_create"]
     assert "latest" in data  # the assessments app's own keys are kept
     page = world.client("prison_officer").get(reverse("people:detail", args=[world.person.public_id]))
     assert page.status_code == 200
+
+
+def _case_file(client, person):
+    return client.get(reverse("people:detail", args=[person.public_id]))
+
+
+def test_the_case_file_offers_a_plan_only_from_a_signed_assessment(world):
+    from django.utils import translation
+
+    client = world.client("prison_officer")  # the page in Latvian
+    with translation.override("lv"):
+        link = translation.gettext("Create a plan from the current assessment")
+        current = translation.gettext("Individual resocialization plan")
+    assert link not in _case_file(client, world.person).content.decode()  # nothing signed yet
+    sign_assessment(world)
+    assert link in _case_file(client, world.person).content.decode()
+    make_plan(world, prisoner("Jānis", "Kalns"))
+    services.plan_create_from_assessment(acting=world.acting("prison_officer"), person=world.person)
+    text = _case_file(client, world.person).content.decode()
+    assert link not in text
+    assert current in text
+
+
+def test_the_case_file_costs_the_same_queries_with_and_without_a_plan(world):
+    """The "may a plan be drawn up" check reuses the signed assessment the section has read."""
+    client = world.client("prison_officer")
+    sign_assessment(world)
+
+    def counted() -> int:
+        _case_file(client, world.person)  # warm per-process caches
+        with CaptureQueriesContext(connection) as captured:
+            page = _case_file(client, world.person)
+        assert page.status_code == 200
+        return len(captured.captured_queries)
+
+    without_plan = counted()  # signed, no plan yet: the link to draw one up is shown
+    services.plan_create_from_assessment(acting=world.acting("prison_officer"), person=world.person)
+    with_plan = counted()
+    assert without_plan == with_plan
