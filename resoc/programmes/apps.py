@@ -17,3 +17,7 @@ class ProgrammesConfig(AppConfig):
         # Eligibility reads the assessment and the sentence: its link sits in the assessment section.
         register_section_context(policy.ASSESSMENT.key, eligibility_section)
         register_merge_handler("programmes", enrolment_services.merge_enrolments)
+        from resoc.people.events import register_event_labels
+        from resoc.programmes.waiting import EVENT_LABELS as WAITING_EVENT_LABELS
+
+        register_event_labels(WAITING_EVENT_LABELS)
