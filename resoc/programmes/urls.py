@@ -1,6 +1,6 @@
 from django.urls import path
 
-from resoc.programmes import group_views, views
+from resoc.programmes import group_views, views, waiting_views
 
 app_name = "programmes"
 urlpatterns = [
@@ -19,4 +19,17 @@ urlpatterns = [
     path("eligibility/<uuid:person_id>/", views.person_eligibility, name="eligibility"),
     path("<uuid:public_id>/", views.detail, name="detail"),
     path("<uuid:public_id>/edit/", views.edit, name="edit"),
+]
+
+# Waiting lists and filling a group from one (issue #4, part 3).
+urlpatterns += [
+    path("waiting/", waiting_views.waiting_list, name="waiting"),
+    path("waiting/apply/", waiting_views.waiting_apply, name="waiting_apply"),
+    path(
+        "waiting/from-measure/<uuid:public_id>/",
+        waiting_views.waiting_from_measure,
+        name="waiting_from_measure",
+    ),
+    path("waiting/<uuid:public_id>/", waiting_views.waiting_change, name="waiting_change"),
+    path("groups/<uuid:public_id>/allocate/", waiting_views.group_allocate, name="group_allocate"),
 ]

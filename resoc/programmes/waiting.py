@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -352,3 +352,48 @@ def ranked_list(entries: list[WaitingEntry], *, today: dt.date | None = None) ->
         RankedEntry(position=r.position, entry=by_key[r.key], reasons=r.reasons)  # type: ignore[index]
         for r in rank(inputs, today=today)
     ]
+
+
+@dataclass
+class ListSummary:
+    programme: Programme
+    organization: Organization
+    waiting: int
+
+
+def waiting_summaries() -> list[ListSummary]:
+    """Every list with people waiting, and how many (numbers only: no person is named)."""
+    rows = (
+        WaitingEntry.objects.filter(status=WaitingStatus.WAITING)
+        .values("programme_id", "organization_id")
+        .annotate(n=Count("pk"))
+    )
+    counts = {(r["programme_id"], r["organization_id"]): r["n"] for r in rows}
+    programmes = Programme.objects.in_bulk({p for p, _o in counts})
+    organizations = Organization.objects.in_bulk({o for _p, o in counts})
+    summaries = [
+        ListSummary(programme=programmes[p], organization=organizations[o], waiting=n)
+        for (p, o), n in counts.items()
+    ]
+    return sorted(summaries, key=lambda s: (s.programme.label, s.organization.name))
+
+
+def plan_candidates(*, acting: Acting, programme: Programme, organization: Organization) -> list[PlanMeasure]:
+    """Open programme measures of active plans of people held at ``organization`` whose goal's need
+    the programme addresses, and who are not already waiting for it there."""
+    waiting_people = WaitingEntry.objects.filter(
+        programme=programme, organization=organization, status=WaitingStatus.WAITING
+    ).values("person_id")
+    held = CustodyPeriod.objects.filter(prison=organization, left_on__isnull=True).values("person_id")
+    return list(
+        PlanMeasure.objects.filter(
+            kind=MeasureKind.PROGRAMME,
+            status__in=["planned", "in_progress"],
+            goal__plan__status="active",
+            goal__need_key__in=programme.needs,
+            goal__plan__person__in=policy.visible_persons(acting).filter(pk__in=held),
+        )
+        .exclude(goal__plan__person__in=waiting_people)
+        .select_related("goal__plan__person")
+        .order_by("goal__plan__person__family_name", "pk")
+    )
