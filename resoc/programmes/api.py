@@ -217,3 +217,8 @@ def get_person_eligibility(request: HttpRequest, public_id: uuid.UUID) -> Eligib
 from resoc.programmes.group_api import router as group_router  # noqa: E402
 
 router.add_router("", group_router)
+
+# Waiting lists and allocation (issue #4, part 3), under the same router.
+from resoc.programmes.waiting_api import router as waiting_router  # noqa: E402
+
+router.add_router("", waiting_router)
