@@ -21,12 +21,18 @@ def _english() -> Iterator[None]:
         yield
 
 
+def english_client(world: Any, persona: str) -> Any:
+    client = world.client(persona)
+    client.cookies["resoc_language"] = "en"
+    return client
+
+
 def list_url(directory: dict[str, Any]) -> str:
     return f"{reverse('programmes:waiting')}?programme={directory['welder'].public_id}&organization=jelgavas-cietums"
 
 
 def test_the_overview_counts_and_the_list_shows_the_rank_factors_in_words(world, directory) -> None:
-    client = world.client("prison_officer")
+    client = english_client(world, "prison_officer")
     empty = client.get(reverse("programmes:waiting"), HTTP_ACCEPT_LANGUAGE="en")
     assert "Nobody is waiting for a programme yet." in empty.text
     candidates(world, directory, 2)
@@ -41,13 +47,13 @@ def test_the_overview_counts_and_the_list_shows_the_rank_factors_in_words(world,
 
 def test_the_list_is_refused_to_others(world, directory) -> None:
     candidates(world, directory, 1)
-    assert world.client("other_prison_officer").get(list_url(directory)).status_code == 403
-    assert world.client("mentor").get(list_url(directory)).status_code == 403
+    assert english_client(world, "other_prison_officer").get(list_url(directory)).status_code == 403
+    assert english_client(world, "mentor").get(list_url(directory)).status_code == 403
 
 
 def test_an_application_an_override_and_a_withdrawal_from_the_page(world, directory) -> None:
     (entry,) = candidates(world, directory, 1)
-    client = world.client("prison_officer")
+    client = english_client(world, "prison_officer")
     change = reverse("programmes:waiting_change", args=[entry.public_id])
     response = client.post(change, {"action": "override", "override": "first", "reason": ""}, follow=True)
     assert "Say why the order of the list is changed." in response.text
@@ -73,7 +79,7 @@ def test_an_application_an_override_and_a_withdrawal_from_the_page(world, direct
 def test_the_preview_then_the_confirmation_gives_the_places(world, directory) -> None:
     candidates(world, directory, 3)
     group = create(world, directory, capacity=2)
-    client = world.client("prison_officer")
+    client = english_client(world, "prison_officer")
     url = reverse("programmes:group_allocate", args=[group.public_id])
     preview = client.get(url)
     assert "Would get a place" in preview.text
@@ -89,4 +95,16 @@ def test_the_preview_then_the_confirmation_gives_the_places(world, directory) ->
     done = client.post(url, {"expected": given}, follow=True)
     assert "Places given: 2; skipped: 1." in done.text
     assert Enrolment.objects.filter(group=group).count() == 2
-    assert world.client("facilitator").get(url).status_code == 403
+    assert english_client(world, "facilitator").get(url).status_code == 403
+
+
+def test_the_pages_speak_latvian_first(world, directory) -> None:
+    candidates(world, directory, 2)
+    group = create(world, directory, capacity=1)
+    client = world.client("prison_officer")
+    preview = client.get(reverse("programmes:group_allocate", args=[group.public_id])).text
+    assert "Saņemtu vietu" in preview
+    assert "Vietu vairs nav: grupa ir pilna." in preview
+    listing = client.get(list_url(directory)).text
+    assert "Gaida 2 personas" in listing
+    assert "Atbrīvošana pēc" in listing
