@@ -19,5 +19,7 @@ class ProgrammesConfig(AppConfig):
         register_merge_handler("programmes", enrolment_services.merge_enrolments)
         from resoc.people.events import register_event_labels
         from resoc.programmes.waiting import EVENT_LABELS as WAITING_EVENT_LABELS
+        from resoc.programmes.waiting import merge_waiting
 
         register_event_labels(WAITING_EVENT_LABELS)
+        register_merge_handler("programme_waiting", merge_waiting)

@@ -397,3 +397,23 @@ def plan_candidates(*, acting: Acting, programme: Programme, organization: Organ
         .select_related("goal__plan__person")
         .order_by("goal__plan__person__family_name", "pk")
     )
+
+
+def merge_waiting(source: Person, target: Person) -> dict[str, int]:
+    """Merge handler: entries follow the kept record; where both wait on the same list, the kept
+    record's entry stays and the other is closed as withdrawn, saying why."""
+    kept = WaitingEntry.objects.filter(person=target, status=WaitingStatus.WAITING).values_list(
+        "programme_id", "organization_id"
+    )
+    pairs = set(kept)
+    duplicates = [
+        entry.pk
+        for entry in WaitingEntry.objects.filter(person=source, status=WaitingStatus.WAITING)
+        if (entry.programme_id, entry.organization_id) in pairs
+    ]
+    WaitingEntry.objects.filter(pk__in=duplicates).update(
+        status=WaitingStatus.WITHDRAWN,
+        status_reason=_("The record was merged into another that waits on the same list."),
+        status_changed_at=timezone.now(),
+    )
+    return {"programme_waiting": WaitingEntry.objects.filter(person=source).update(person=target)}

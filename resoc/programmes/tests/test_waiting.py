@@ -230,3 +230,21 @@ def test_the_ranked_list_takes_the_same_queries_for_few_and_many(world, director
         apply(world, directory, person(world, f"0202{n}5-1001{n}", given=f"Pēteris{n}"))
     assert count() == few == 2
     assert timezone.localdate()
+
+
+def test_entries_follow_a_merged_record_and_a_double_entry_is_closed(world, directory) -> None:
+    hold(world, world.person)
+    duplicate = person(world, "020285-10013")
+    apply(world, directory, world.person)
+    apply(world, directory, duplicate)
+    waiting.waiting_entry_add_application(
+        acting=world.acting("prison_officer"),
+        person=duplicate,
+        programme=directory["latvian"],
+        organization=org("jelgavas-cietums"),
+        note="Iesniegums",
+    )
+    assert waiting.merge_waiting(duplicate, world.person) == {"programme_waiting": 2}
+    mine = WaitingEntry.objects.filter(person=world.person)
+    assert mine.filter(status=WaitingStatus.WAITING).count() == 2
+    assert mine.get(status=WaitingStatus.WITHDRAWN).status_reason.startswith("The record was merged")
