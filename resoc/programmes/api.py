@@ -222,3 +222,8 @@ router.add_router("", group_router)
 from resoc.programmes.attendance_api import router as attendance_router  # noqa: E402
 
 router.add_router("", attendance_router)
+
+# Waiting lists and allocation (issue #4, part 3), under the same router.
+from resoc.programmes.waiting_api import router as waiting_router  # noqa: E402
+
+router.add_router("", waiting_router)

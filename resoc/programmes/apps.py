@@ -17,10 +17,11 @@ class ProgrammesConfig(AppConfig):
         # Eligibility reads the assessment and the sentence: its link sits in the assessment section.
         register_section_context(policy.ASSESSMENT.key, eligibility_section)
         register_merge_handler("programmes", enrolment_services.merge_enrolments)
-        self._ready_attendance()
-
-    def _ready_attendance(self) -> None:
         from resoc.people.events import register_event_labels
-        from resoc.programmes.attendance import EVENT_LABELS
+        from resoc.programmes.attendance import EVENT_LABELS as ATTENDANCE_EVENT_LABELS
+        from resoc.programmes.waiting import EVENT_LABELS as WAITING_EVENT_LABELS
+        from resoc.programmes.waiting import merge_waiting
 
-        register_event_labels(EVENT_LABELS)
+        register_event_labels(ATTENDANCE_EVENT_LABELS)
+        register_event_labels(WAITING_EVENT_LABELS)
+        register_merge_handler("programme_waiting", merge_waiting)

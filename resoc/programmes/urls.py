@@ -1,6 +1,6 @@
 from django.urls import path
 
-from resoc.programmes import attendance_views, group_views, views
+from resoc.programmes import attendance_views, group_views, views, waiting_views
 
 app_name = "programmes"
 urlpatterns = [
@@ -22,4 +22,17 @@ urlpatterns = [
     path("sessions/<uuid:public_id>/attendance/", attendance_views.register, name="attendance"),
     path("reports/attendance/", attendance_views.report, name="attendance_report"),
     path("enrolments/<uuid:public_id>/outcome/", attendance_views.outcome, name="outcome"),
+]
+
+# Waiting lists and filling a group from one (issue #4, part 3).
+urlpatterns += [
+    path("waiting/", waiting_views.waiting_list, name="waiting"),
+    path("waiting/apply/", waiting_views.waiting_apply, name="waiting_apply"),
+    path(
+        "waiting/from-measure/<uuid:public_id>/",
+        waiting_views.waiting_from_measure,
+        name="waiting_from_measure",
+    ),
+    path("waiting/<uuid:public_id>/", waiting_views.waiting_change, name="waiting_change"),
+    path("groups/<uuid:public_id>/allocate/", waiting_views.group_allocate, name="group_allocate"),
 ]
