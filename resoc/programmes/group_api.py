@@ -256,11 +256,12 @@ def list_groups(request: HttpRequest, filters: Query[GroupQuery]) -> GroupPage:
         )
     )
     offset = (filters.page - 1) * PAGE_SIZE
+    count = found.count()
     return GroupPage(
-        count=len(found),
+        count=count,
         page=filters.page,
         page_size=PAGE_SIZE,
-        pages=max(1, math.ceil(len(found) / PAGE_SIZE)),
+        pages=max(1, math.ceil(count / PAGE_SIZE)),
         results=[_out(g) for g in found[offset : offset + PAGE_SIZE]],
     )
 

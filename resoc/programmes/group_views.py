@@ -13,6 +13,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -36,6 +37,7 @@ from resoc.programmes.models import ACTIVE_GROUP_STATUSES, Enrolment, Group, Ses
 from resoc.web.forms import add_validation_errors
 
 PREVIEW_SESSIONS = 12
+GROUPS_PER_PAGE = 50
 
 
 @login_required
@@ -43,13 +45,22 @@ PREVIEW_SESSIONS = 12
 def group_list(request: ResocRequest) -> HttpResponse:
     acting = acting_or_403(request)
     form = GroupFilterForm(request.GET or None)
-    found = selectors.groups(form.filters())
+    page = Paginator(selectors.groups(form.filters()), GROUPS_PER_PAGE).get_page(request.GET.get("page"))
+    filters = request.GET.copy()
+    filters.pop("page", None)
     filtered = any(request.GET.get(name) for name in form.fields)
     may_create = bool(selectors.plannable_offers(organization_ids=_planner_scope(acting)))
     return render(
         request,
         "programmes/groups.html",
-        {"form": form, "groups": found, "filtered": filtered, "may_create": may_create},
+        {
+            "form": form,
+            "page": page,
+            "groups": list(page.object_list),
+            "filter_query": filters.urlencode(),
+            "filtered": filtered,
+            "may_create": may_create,
+        },
     )
 
 

@@ -348,8 +348,8 @@ def _groups_with_relations(groups: QuerySet[Group]) -> QuerySet[Group]:
     )
 
 
-def groups(filters: GroupFilters | None = None) -> list[Group]:
-    """Groups matching ``filters``, soonest first, with their session counts: one query."""
+def groups(filters: GroupFilters | None = None) -> QuerySet[Group]:
+    """Groups matching ``filters``, the latest first, with their session counts (one query a page)."""
     filters = filters or GroupFilters()
     found = Group.objects.all()
     if filters.organization:
@@ -367,7 +367,7 @@ def groups(filters: GroupFilters | None = None) -> list[Group]:
     found = found.annotate(
         session_count=Count("sessions", filter=Q(sessions__status=SessionStatus.SCHEDULED))
     )
-    return list(_groups_with_relations(found).order_by("-starts_on", "name", "pk"))
+    return _groups_with_relations(found).order_by("-starts_on", "name", "pk")
 
 
 def group_by_public_id(public_id: uuid.UUID) -> Group | None:

@@ -150,3 +150,22 @@ def test_updating_and_cancelling_a_group(world, directory, api_as) -> None:
     assert response.status_code == 422
     response = api.post(f"/groups/{group.public_id}/cancel", {"reason": "Pasniedzējs slims"})
     assert response.json()["status"] == "cancelled"
+
+
+def test_the_group_list_counts_all_and_returns_one_page(world, directory, api_as, monkeypatch) -> None:
+    from resoc.programmes import group_api
+
+    monkeypatch.setattr(group_api, "PAGE_SIZE", 2)
+    for number in range(3):
+        create(
+            world,
+            directory,
+            name=f"Grupa {number}",
+            starts_on=dt.date(2027, 2 + number, 1),
+            ends_on=dt.date(2027, 2 + number, 28),
+            recurrence="FREQ=WEEKLY;BYDAY=TU;COUNT=3",
+        )
+    response = api_as("prison_officer").get("/groups?page=2")
+    found = response.json()
+    assert (found["count"], found["pages"], found["page"]) == (3, 2, 2)
+    assert [group["name"] for group in found["results"]] == ["Grupa 0"]

@@ -215,3 +215,29 @@ def test_moving_a_session_shows_conflicts_and_saves_when_accepted(world, directo
     assert session.is_moved
     assert session.note == "Eksāmens"
     assert world.client("other_prison_officer").get(url).status_code == 403
+
+
+def test_the_list_shows_a_page_at_a_time_and_keeps_the_filters(world, directory, monkeypatch) -> None:
+    from resoc.programmes import group_views
+
+    monkeypatch.setattr(group_views, "GROUPS_PER_PAGE", 2)
+    for number in range(3):
+        create(
+            world,
+            directory,
+            name=f"Grupa {number}",
+            starts_on=dt.date(2027, 2 + number, 1),
+            ends_on=dt.date(2027, 2 + number, 28),
+            recurrence="FREQ=WEEKLY;BYDAY=TU;COUNT=3",
+        )
+    client = english(world.client("prison_officer"))
+    first = client.get("/programmes/groups/?status=planned").content.decode()
+    assert "3 groups" in first  # the caption counts every match, not the page
+    assert "Grupa 2" in first
+    assert "Grupa 1" in first
+    assert "Grupa 0" not in first
+    assert "Page 1 of 2" in first
+    assert 'href="?status=planned&amp;page=2"' in first
+    second = client.get("/programmes/groups/?status=planned&page=2").content.decode()
+    assert "Grupa 0" in second
+    assert "Grupa 2" not in second
