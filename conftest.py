@@ -197,3 +197,10 @@ def _plain_http_and_static(settings) -> None:  # type: ignore[no-untyped-def]
     settings.WHITENOISE_AUTOREFRESH = True
     # Two-factor enforcement has its own tests, which switch it on for the roles they check.
     settings.TWO_FACTOR_REQUIRED_ROLES = []
+
+
+@pytest.fixture(autouse=True)
+def _no_cache(settings) -> None:  # type: ignore[no-untyped-def]
+    # The only cached answer (the demo banner's flag, kept a minute) must neither leak from one test's
+    # database into the next nor expire in the middle of a test that counts queries: always ask.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}

@@ -198,7 +198,7 @@ def test_meetings_to_hold(world, held, django_assert_max_num_queries):
     )
     client = world.client("prison_officer")
     client.get(reverse("release:meetings_required"))
-    with django_assert_max_num_queries(22) as small:
+    with django_assert_max_num_queries(23) as small:
         client.get(reverse("release:meetings_required"))
     for person in many_persons(world, 4):
         services.indicator_record(
