@@ -19,6 +19,16 @@ class OrganizationType(models.TextChoices):
     POLICE = "police", _("Police")
 
 
+class Region(models.TextChoices):
+    """Latvia's five planning regions: where a person returns to and where support is given."""
+
+    RIGA = "riga", _("Riga")
+    VIDZEME = "vidzeme", _("Vidzeme")
+    KURZEME = "kurzeme", _("Kurzeme")
+    ZEMGALE = "zemgale", _("Zemgale")
+    LATGALE = "latgale", _("Latgale")
+
+
 class Organization(models.Model):
     """An institution or NGO that takes part in resocialization.
 
