@@ -50,7 +50,9 @@ def agreement_new(request: ResocRequest) -> HttpResponse:
     acting = acting_or_403(request)
     if not can_manage_any_agreements(acting):
         raise PermissionDenied
-    form = AgreementForm(request.POST or None, acting=acting, initial={"organization": request.GET.get("ngo")})
+    form = AgreementForm(
+        request.POST or None, acting=acting, initial={"organization": request.GET.get("ngo")}
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -77,9 +79,7 @@ def agreement_new(request: ResocRequest) -> HttpResponse:
 
 def _agreement(request: ResocRequest, public_id: uuid.UUID) -> CooperationAgreement:
     acting = acting_or_403(request)
-    agreement = (
-        selectors.visible_agreements(acting).filter(public_id=public_id).first()
-    )
+    agreement = selectors.visible_agreements(acting).filter(public_id=public_id).first()
     if agreement is None:
         raise Http404
     if not can_manage_agreements(acting, agreement.institution):
@@ -91,7 +91,9 @@ def _agreement(request: ResocRequest, public_id: uuid.UUID) -> CooperationAgreem
 def agreement_change(request: ResocRequest, public_id: uuid.UUID) -> HttpResponse:
     acting = acting_or_403(request)
     agreement = _agreement(request, public_id)
-    extend_form = ExtendForm(request.POST if request.POST.get("action") == "extend" else None, prefix="extend")
+    extend_form = ExtendForm(
+        request.POST if request.POST.get("action") == "extend" else None, prefix="extend"
+    )
     end_form = EndForm(
         request.POST if request.POST.get("action") == "end" else None,
         prefix="end",
@@ -100,7 +102,9 @@ def agreement_change(request: ResocRequest, public_id: uuid.UUID) -> HttpRespons
     if request.method == "POST":
         try:
             if extend_form.is_bound and extend_form.is_valid():
-                agreement_extend(acting=acting, agreement=agreement, valid_until=extend_form.cleaned_data["valid_until"])
+                agreement_extend(
+                    acting=acting, agreement=agreement, valid_until=extend_form.cleaned_data["valid_until"]
+                )
                 messages.success(request, _("The agreement has been extended."))
                 return redirect("community:agreements")
             if end_form.is_bound and end_form.is_valid():
@@ -129,4 +133,3 @@ def agreement_change(request: ResocRequest, public_id: uuid.UUID) -> HttpRespons
         },
         status=status,
     )
-

@@ -64,8 +64,7 @@ def check_agreement(spec: AgreementSpec) -> None:
     errors: dict[str, list[str]] = {}
     if spec.organization.type != OrganizationType.NGO:
         errors.setdefault("organization", []).append(
-            _("Cooperation agreements are made with NGOs; %(name)s is not one.")
-            % {"name": spec.organization}
+            _("Cooperation agreements are made with NGOs; %(name)s is not one.") % {"name": spec.organization}
         )
     if spec.institution.type not in STATE_INSTITUTION_TYPES:
         errors.setdefault("institution", []).append(
@@ -109,12 +108,16 @@ def agreement_record(*, acting: Acting, spec: AgreementSpec) -> CooperationAgree
 
 
 def _locked(agreement: CooperationAgreement) -> CooperationAgreement:
-    return CooperationAgreement.objects.select_for_update().select_related("organization", "institution").get(
-        pk=agreement.pk
+    return (
+        CooperationAgreement.objects.select_for_update()
+        .select_related("organization", "institution")
+        .get(pk=agreement.pk)
     )
 
 
-def agreement_extend(*, acting: Acting, agreement: CooperationAgreement, valid_until: dt.date | None) -> CooperationAgreement:
+def agreement_extend(
+    *, acting: Acting, agreement: CooperationAgreement, valid_until: dt.date | None
+) -> CooperationAgreement:
     """A new end of validity, later than the present one (``None``: until further notice)."""
     if not can_manage_agreements(acting, agreement.institution):
         raise PermissionDenied
@@ -132,7 +135,9 @@ def agreement_extend(*, acting: Acting, agreement: CooperationAgreement, valid_u
         current.valid_until = valid_until
         current.end_reason = ""
         current.save(update_fields=["valid_until", "end_reason", "updated_at"])
-        _audit(acting, AuditAction.UPDATE, current, change="extended", before=before, after=_snapshot(current))
+        _audit(
+            acting, AuditAction.UPDATE, current, change="extended", before=before, after=_snapshot(current)
+        )
     return current
 
 

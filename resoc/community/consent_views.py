@@ -32,10 +32,14 @@ def _person(acting: Acting, public_id: uuid.UUID) -> Person:
     """The person if ``acting`` may see their consents: 404 for unknown and unreadable alike (audited)."""
     person = Person.objects.current().filter(public_id=public_id).first()
     if person is None or not policy.can_read(acting, person, policy.IDENTITY.key):
-        audit_person(actor=acting.actor, action=AuditAction.DENIED, person_id=public_id, record_type="consents")
+        audit_person(
+            actor=acting.actor, action=AuditAction.DENIED, person_id=public_id, record_type="consents"
+        )
         raise Http404
     if not can_see_consents(acting, person):
-        audit_person(actor=acting.actor, action=AuditAction.DENIED, person_id=public_id, record_type="consents")
+        audit_person(
+            actor=acting.actor, action=AuditAction.DENIED, person_id=public_id, record_type="consents"
+        )
         raise PermissionDenied
     return person
 

@@ -69,9 +69,12 @@ def _check(spec: ConsentSpec, today: dt.date) -> dict[str, list[str]]:
         errors["method"] = [_("Select one of the permitted values.")]
     elif spec.method == ConsentMethod.SIGNED_FORM and spec.signed_form is None:
         errors["signed_form"] = [_("Upload the signed form, or choose that staff recorded the consent.")]
-    if spec.mentor is not None and not Membership.objects.filter(
-        user=spec.mentor, organization=spec.organization, role=Role.VOLUNTEER, is_active=True
-    ).exists():
+    if (
+        spec.mentor is not None
+        and not Membership.objects.filter(
+            user=spec.mentor, organization=spec.organization, role=Role.VOLUNTEER, is_active=True
+        ).exists()
+    ):
         errors["mentor"] = [_("The mentor must be an active volunteer of this NGO.")]
     return errors
 
@@ -137,7 +140,9 @@ def consent_withdraw(*, acting: Acting, consent: Consent, reason: str) -> Consen
     if len(reason) < 3:
         raise ValidationError({"reason": [_("Say why or how the person withdrew the consent.")]})
     if len(reason) > 300:
-        raise ValidationError({"reason": [_("Ensure this value has at most %(limit)s characters.") % {"limit": 300}]})
+        raise ValidationError(
+            {"reason": [_("Ensure this value has at most %(limit)s characters.") % {"limit": 300}]}
+        )
     plain_errors: list[str] = []
     try:
         plain_text_validator(reason)
@@ -147,7 +152,9 @@ def consent_withdraw(*, acting: Acting, consent: Consent, reason: str) -> Consen
         raise ValidationError({"reason": plain_errors})
     with transaction.atomic():
         # Two people may withdraw the same consent at once: the second finds it withdrawn.
-        current = Consent.objects.select_for_update().select_related("person", "organization").get(pk=consent.pk)
+        current = (
+            Consent.objects.select_for_update().select_related("person", "organization").get(pk=consent.pk)
+        )
         if current.withdrawn_at is not None:
             raise ValidationError(_("This consent has already been withdrawn."), code="already_withdrawn")
         current.withdrawn_at = timezone.now()

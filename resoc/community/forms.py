@@ -26,10 +26,10 @@ class DirectoryForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
     area = forms.ChoiceField(
-        label=_("Area of work"), required=False, choices=[("", _("Any"))] + list(AreaOfWork.choices)
+        label=_("Area of work"), required=False, choices=[("", _("Any")), *list(AreaOfWork.choices)]
     )
     region = forms.ChoiceField(
-        label=_("Region served"), required=False, choices=[("", _("Any"))] + list(Region.choices)
+        label=_("Region served"), required=False, choices=[("", _("Any")), *list(Region.choices)]
     )
 
 
@@ -51,7 +51,10 @@ class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = NgoProfile
         fields = ["description", "areas", "regions", "address", "phone", "email", "website"]
-        widgets = {"phone": forms.TextInput(attrs={"type": "tel"}), "description": forms.Textarea(attrs={"rows": 5})}
+        widgets = {
+            "phone": forms.TextInput(attrs={"type": "tel"}),
+            "description": forms.Textarea(attrs={"rows": 5}),
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -64,7 +67,9 @@ class ContactForm(forms.Form):
     public_id = forms.UUIDField(required=False, widget=forms.HiddenInput)
     name = forms.CharField(label=_("Name"), max_length=150, validators=[plain_text_validator])
     position = forms.CharField(label=_("Position"), max_length=150, required=False)
-    phone = forms.CharField(label=_("Phone"), max_length=30, required=False, widget=forms.TextInput(attrs={"type": "tel"}))
+    phone = forms.CharField(
+        label=_("Phone"), max_length=30, required=False, widget=forms.TextInput(attrs={"type": "tel"})
+    )
     email = forms.EmailField(label=_("E-mail"), required=False)
 
 
@@ -84,7 +89,9 @@ class AgreementForm(forms.Form):
     )
     institution = forms.ModelChoiceField(label=_("Institution"), queryset=Organization.objects.none())
     number = forms.CharField(label=_("Agreement number"), max_length=60)
-    scope = forms.CharField(label=_("Scope of cooperation"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    scope = forms.CharField(
+        label=_("Scope of cooperation"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
     valid_from = forms.DateField(label=_("Valid from"), widget=DATE_INPUT)
     valid_until = forms.DateField(
         label=_("Valid until"),

@@ -23,7 +23,9 @@ RECORD_TYPE = "ngo_profile"
 
 def profile_of(organization: Organization) -> NgoProfile:
     """The NGO's profile, or an empty unsaved one."""
-    return NgoProfile.objects.filter(organization=organization).first() or NgoProfile(organization=organization)
+    return NgoProfile.objects.filter(organization=organization).first() or NgoProfile(
+        organization=organization
+    )
 
 
 def profile_update(
@@ -50,10 +52,9 @@ def profile_update(
     if unknown_regions:
         errors["regions"] = [_("Unknown region: %(keys)s.") % {"keys": ", ".join(sorted(unknown_regions))}]
     with transaction.atomic():
-        profile = (
-            NgoProfile.objects.select_for_update().filter(organization=organization).first()
-            or NgoProfile(organization=organization)
-        )
+        profile = NgoProfile.objects.select_for_update().filter(
+            organization=organization
+        ).first() or NgoProfile(organization=organization)
         before = _snapshot(profile) if profile.pk else {}
         for name in PROFILE_FIELDS:
             if name in data:
@@ -104,7 +105,9 @@ def _snapshot(profile: NgoProfile) -> dict[str, Any]:
     values: dict[str, Any] = {name: getattr(profile, name) for name in PROFILE_FIELDS}
     values["areas"] = profile.area_keys
     values["regions"] = profile.region_keys
-    values["contacts"] = [
-        {name: getattr(c, name) for name in CONTACT_FIELDS} for c in profile.contacts.all()
-    ] if profile.pk else []
+    values["contacts"] = (
+        [{name: getattr(c, name) for name in CONTACT_FIELDS} for c in profile.contacts.all()]
+        if profile.pk
+        else []
+    )
     return values

@@ -73,7 +73,9 @@ def can_see_agreement(acting: Acting, agreement: CooperationAgreement) -> bool:
 
 
 def can_record_consent(acting: Acting, person: Person) -> bool:
-    return acting.role in CONSENT_RECORDER_ROLES and bool(policy.can_read(acting, person, policy.IDENTITY.key))
+    return acting.role in CONSENT_RECORDER_ROLES and bool(
+        policy.can_read(acting, person, policy.IDENTITY.key)
+    )
 
 
 def can_withdraw_consent(acting: Acting, consent: Consent) -> bool:

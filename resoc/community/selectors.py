@@ -60,28 +60,36 @@ def _folded_words(*texts: str) -> list[str]:
     return fold(" ".join(texts)).replace("“", " ").replace("”", " ").replace('"', " ").split()
 
 
-def ngo_directory(*, query: str = "", area: str = "", region: str = "") -> list[Organization]:
-    """Active NGOs with their profiles, filtered by area of work and region, in Latvian order.
+def organization_search(
+    *, query: str = "", type: str = "", area: str = "", region: str = ""
+) -> list[Organization]:
+    """Active organizations with their NGO profiles, filtered, in Latvian order.
 
     The name search ignores case and diacritics and matches the start of words (``cels`` finds
-    “Ceļš”), like the person search. NGOs are few (hundreds at most), so the names are matched here
+    “Ceļš”), like the person search. Organizations are few (hundreds), so the names are matched here
     rather than in a stored column that an edit of the organization in the admin would leave stale.
+    Area and region filters apply to NGO profiles.
     """
-    ngos = Organization.objects.filter(type=OrganizationType.NGO, is_active=True).select_related(
-        "ngo_profile"
-    )
+    found_orgs = Organization.objects.filter(is_active=True).select_related("ngo_profile", "parent")
+    if type:
+        found_orgs = found_orgs.filter(type=type)
     if area:
-        ngos = ngos.filter(ngo_profile__areas__contains=f" {area} ")
+        found_orgs = found_orgs.filter(ngo_profile__areas__contains=f" {area} ")
     if region:
-        ngos = ngos.filter(ngo_profile__regions__contains=f" {region} ")
+        found_orgs = found_orgs.filter(ngo_profile__regions__contains=f" {region} ")
     words = [re.sub(r"[^\w\-]", "", w) for w in fold(query).split()[:MAX_QUERY_WORDS]]
     words = [w for w in words if w]
     found = []
-    for ngo in ngos:
-        names = _folded_words(ngo.name, ngo.name_en, ngo.short_name)
+    for organization in found_orgs:
+        names = _folded_words(organization.name, organization.name_en, organization.short_name)
         if all(any(name.startswith(word) for name in names) for word in words):
-            found.append(ngo)
+            found.append(organization)
     return sorted(found, key=lambda o: latvian_sort_key(o.name, ""))
+
+
+def ngo_directory(*, query: str = "", area: str = "", region: str = "") -> list[Organization]:
+    """The NGOs of the directory page (see ``organization_search``)."""
+    return organization_search(query=query, type=OrganizationType.NGO, area=area, region=region)
 
 
 def ngo_or_none(public_id: uuid.UUID) -> Organization | None:
@@ -150,7 +158,9 @@ def agreement_list(
 
 def ngo_suspended(*, organization: Organization, on: dt.date) -> bool:
     """An NGO without any agreement in force: new referrals and prison access are suspended."""
-    return needs_agreement(organization) and not agreements_in_force(organization=organization, on=on).exists()
+    return (
+        needs_agreement(organization) and not agreements_in_force(organization=organization, on=on).exists()
+    )
 
 
 # --- consents ----------------------------------------------------------------------------------------

@@ -90,7 +90,10 @@ def profile_edit(request: ResocRequest, public_id: uuid.UUID) -> HttpResponse:
     if request.method == "POST" and form.is_valid() and contacts.is_valid():
         # The empty extra form has no cleaned data; ticked "Delete" removes the contact.
         sent = [c.cleaned_data for c in contacts.forms if c.cleaned_data and not c.cleaned_data.get("DELETE")]
-        data = {name: form.cleaned_data.get(name, "") for name in ("description", "address", "phone", "email", "website")}
+        data = {
+            name: form.cleaned_data.get(name, "")
+            for name in ("description", "address", "phone", "email", "website")
+        }
         try:
             profile_update(
                 acting=acting,
@@ -107,5 +110,8 @@ def profile_edit(request: ResocRequest, public_id: uuid.UUID) -> HttpResponse:
             return redirect("community:profile", public_id=ngo.public_id)
     status = 422 if request.method == "POST" else 200
     return render(
-        request, "community/profile_edit.html", {"ngo": ngo, "form": form, "contacts": contacts}, status=status
+        request,
+        "community/profile_edit.html",
+        {"ngo": ngo, "form": form, "contacts": contacts},
+        status=status,
     )

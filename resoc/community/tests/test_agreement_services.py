@@ -41,7 +41,9 @@ def _admin_of(code: str) -> User:
 def test_the_institutions_administrator_records_an_agreement(world):
     agreement = agreement_record(acting=world.acting("org_admin"), spec=_spec(world))
     assert list(agreement.prisons.all()) == [org("jelgavas-cietums")]
-    assert selectors.prison_access_in_force(organization=world.ngo, prison=org("jelgavas-cietums"), on=today())
+    assert selectors.prison_access_in_force(
+        organization=world.ngo, prison=org("jelgavas-cietums"), on=today()
+    )
     entry = AuditEntry.objects.get(record_type="cooperation_agreement")
     assert entry.action == "create"
     assert entry.person_public_id is None
@@ -106,7 +108,9 @@ def test_bad_agreements_are_refused_with_nothing_written(world, overrides, field
 def test_prisons_of_the_administration_are_under_it(world):
     agreement = agreement_record(
         acting=world.acting("system_admin"),
-        spec=_spec(world, institution=org("ievp"), prisons=[org("liepajas-cietums"), org("jelgavas-cietums")]),
+        spec=_spec(
+            world, institution=org("ievp"), prisons=[org("liepajas-cietums"), org("jelgavas-cietums")]
+        ),
     )
     assert agreement.prisons.count() == 2
 
@@ -119,11 +123,18 @@ def test_extend_and_end_early(world):
     with pytest.raises(ValidationError):
         agreement_extend(acting=world.acting("org_admin"), agreement=agreement, valid_until=today())
     agreement = agreement_end(
-        acting=world.acting("org_admin"), agreement=agreement, ends_on=today() - dt.timedelta(days=1), reason="Pārkāpumi"
+        acting=world.acting("org_admin"),
+        agreement=agreement,
+        ends_on=today() - dt.timedelta(days=1),
+        reason="Pārkāpumi",
     )
-    assert not selectors.agreement_in_force(organization=world.ngo, institution=org("jelgavas-cietums"), on=today())
+    assert not selectors.agreement_in_force(
+        organization=world.ngo, institution=org("jelgavas-cietums"), on=today()
+    )
     assert selectors.ngo_suspended(organization=world.ngo, on=today())
-    changes = list(AuditEntry.objects.filter(record_type="cooperation_agreement", action="update").order_by("pk"))
+    changes = list(
+        AuditEntry.objects.filter(record_type="cooperation_agreement", action="update").order_by("pk")
+    )
     assert [c.detail["change"] for c in changes] == ["extended", "ended"]
     assert changes[1].detail["before"]["valid_until"] == later.isoformat()
 
@@ -132,7 +143,10 @@ def test_ending_needs_a_reason_and_a_day_not_before_the_start(world):
     agreement = agreement_record(acting=world.acting("org_admin"), spec=_spec(world))
     with pytest.raises(ValidationError) as raised:
         agreement_end(
-            acting=world.acting("org_admin"), agreement=agreement, ends_on=today() - dt.timedelta(days=90), reason=""
+            acting=world.acting("org_admin"),
+            agreement=agreement,
+            ends_on=today() - dt.timedelta(days=90),
+            reason="",
         )
     assert set(raised.value.message_dict) == {"ends_on", "reason"}
     agreement.refresh_from_db()
@@ -143,7 +157,9 @@ def test_the_ngo_may_not_extend_its_own_agreement(world):
     agreement = agreement_record(acting=world.acting("org_admin"), spec=_spec(world))
     with pytest.raises(PermissionDenied):
         agreement_extend(
-            acting=world.acting("ngo_coordinator"), agreement=agreement, valid_until=today() + dt.timedelta(days=999)
+            acting=world.acting("ngo_coordinator"),
+            agreement=agreement,
+            valid_until=today() + dt.timedelta(days=999),
         )
 
 

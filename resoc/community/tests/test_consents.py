@@ -13,7 +13,7 @@ from conftest import add_relationship
 from resoc.access import policy
 from resoc.audit.models import AuditEntry
 from resoc.community.consents import consent_record, consent_withdraw
-from resoc.community.tests.conftest import pdf, png, spec, today
+from resoc.community.tests.conftest import pdf, png, spec
 from resoc.people.models import Consent, ConsentMethod, PersonEvent
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +35,8 @@ def test_an_officer_holding_the_person_records_a_consent(world):
 
 
 @pytest.mark.parametrize(
-    "persona", ["other_prison_officer", "ngo_coordinator", "mentor", "career_consultant", "org_admin", "system_admin"]
+    "persona",
+    ["other_prison_officer", "ngo_coordinator", "mentor", "career_consultant", "org_admin", "system_admin"],
 )
 def test_someone_without_a_custody_or_supervision_relationship_may_not_record(world, persona):
     _refer(world)
@@ -59,7 +60,9 @@ def test_someone_without_a_custody_or_supervision_relationship_may_not_record(wo
 )
 def test_bad_input_is_refused_with_nothing_written(world, overrides, field):
     with pytest.raises(ValidationError) as raised:
-        consent_record(acting=world.acting("prison_officer"), person=world.person, spec=spec(world, **overrides))
+        consent_record(
+            acting=world.acting("prison_officer"), person=world.person, spec=spec(world, **overrides)
+        )
     assert field in raised.value.message_dict
     assert not Consent.objects.exists()
     assert not PersonEvent.objects.exists()
@@ -87,7 +90,9 @@ def test_a_mentor_must_be_a_volunteer_of_that_ngo(world):
         )
     assert "mentor" in raised.value.message_dict
     consent = consent_record(
-        acting=world.acting("prison_officer"), person=world.person, spec=spec(world, mentor=world.users["mentor"])
+        acting=world.acting("prison_officer"),
+        person=world.person,
+        spec=spec(world, mentor=world.users["mentor"]),
     )
     assert consent.mentor == world.users["mentor"]
 
@@ -173,7 +178,9 @@ def test_withdrawal_stops_the_coordinators_access_at_once(world):
     consent.refresh_from_db()
     assert consent.withdrawn_by == world.users["prison_officer"]
     assert consent.withdrawal_reason == "Persona atsauca mutiski"
-    assert AuditEntry.objects.filter(record_type="consent", action="update", detail__withdrawn=True).count() == 1
+    assert (
+        AuditEntry.objects.filter(record_type="consent", action="update", detail__withdrawn=True).count() == 1
+    )
 
 
 def test_the_receiving_ngos_coordinator_may_withdraw(world):
@@ -210,4 +217,3 @@ def test_a_withdrawal_needs_a_reason(world):
         consent_withdraw(acting=world.acting("prison_officer"), consent=consent, reason=" ")
     consent.refresh_from_db()
     assert not consent.is_withdrawn
-

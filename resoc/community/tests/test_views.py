@@ -90,7 +90,11 @@ def test_directory_queries_do_not_grow_with_the_ngos(world, django_assert_max_nu
 def test_a_profile_shows_services_contacts_and_the_suspension(world):
     profile = _profile(world.ngo, phone="+371 20000000")
     profile.contacts.create(name="Ilze Kalniņa", position="Koordinatore", email="ilze@example.lv")
-    make_offer(make_programme("atkaribas", name="Atkarību grupa", organizations=["test-ngo"]), make_location(), "test-ngo")
+    make_offer(
+        make_programme("atkaribas", name="Atkarību grupa", organizations=["test-ngo"]),
+        make_location(),
+        "test-ngo",
+    )
     page = world.client("prison_officer").get(reverse("community:profile", args=[world.ngo.public_id])).text
     assert "Ilze Kalniņa" in page
     assert "Atkarību grupa" in page
@@ -109,7 +113,9 @@ def test_agreements_are_not_shown_to_an_unrelated_institution_or_a_volunteer(wor
 
 
 def test_a_state_institution_is_not_in_the_directory(world):
-    response = world.client("prison_officer").get(reverse("community:profile", args=[org("nva-jelgava").public_id]))
+    response = world.client("prison_officer").get(
+        reverse("community:profile", args=[org("nva-jelgava").public_id])
+    )
     assert response.status_code == 404
 
 
@@ -245,9 +251,12 @@ def test_extending_and_ending_through_the_page(world):
     assert agreement.valid_until == later
     refused = client.post(url, {"action": "end", "end-ends_on": today().isoformat(), "end-reason": ""})
     assert refused.status_code == 422
-    assert client.post(
-        url, {"action": "end", "end-ends_on": today().isoformat(), "end-reason": "Biedrība likvidēta"}
-    ).status_code == 302
+    assert (
+        client.post(
+            url, {"action": "end", "end-ends_on": today().isoformat(), "end-reason": "Biedrība likvidēta"}
+        ).status_code
+        == 302
+    )
     agreement.refresh_from_db()
     assert agreement.valid_until == today()
 
