@@ -67,7 +67,11 @@ def test_detail_shows_profile_contacts_and_agreements_to_those_allowed(world, ap
     assert [c["name"] for c in body["contacts"]] == ["Ilze"]
     assert body["suspended"] is False
     [agreement] = body["agreements"]
-    assert (agreement["number"], agreement["state"], agreement["prisons"]) == ("JC-1", "expiring", ["jelgavas-cietums"])
+    assert (agreement["number"], agreement["state"], agreement["prisons"]) == (
+        "JC-1",
+        "expiring",
+        ["jelgavas-cietums"],
+    )
     hidden = api_as("other_prison_officer").get(f"/organizations/{world.ngo.public_id}").json()
     assert hidden["agreements"] == []
     assert hidden["profile"]["description"] == "Centrs"
@@ -137,7 +141,9 @@ def test_bad_consents_are_refused_in_the_language_asked(world, api_as, overrides
 
 
 def test_consent_to_a_state_institution_is_refused(world, api_as):
-    response = api_as("prison_officer").post("/consents", _create(world, organization=str(org("nva-jelgava").public_id)))
+    response = api_as("prison_officer").post(
+        "/consents", _create(world, organization=str(org("nva-jelgava").public_id))
+    )
     assert response.status_code == 422
     assert "organization" in response.json()["errors"]
 
