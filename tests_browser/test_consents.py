@@ -71,4 +71,6 @@ def test_recording_and_withdrawing_a_consent(
     found["withdrawn"] = _violations(page)
 
     found = {key: value for key, value in found.items() if value}
-    assert not found, f"axe found violations ({language}):\n" + json.dumps(found, indent=2, ensure_ascii=False)
+    assert not found, f"axe found violations ({language}):\n" + json.dumps(
+        found, indent=2, ensure_ascii=False
+    )

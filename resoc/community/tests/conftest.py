@@ -48,3 +48,11 @@ def spec(world, **overrides) -> ConsentSpec:
     }
     values.update(overrides)
     return ConsentSpec(**values)
+
+
+def lv(message: str) -> str:
+    """``message`` as the pages show it: Latvian is the default language."""
+    from django.utils import translation
+
+    with translation.override("lv"):
+        return translation.gettext(message)

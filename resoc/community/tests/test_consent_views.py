@@ -9,7 +9,7 @@ from django.urls import reverse
 from conftest import add_relationship
 from resoc.audit.models import AuditEntry
 from resoc.community.consents import consent_record
-from resoc.community.tests.conftest import pdf, spec, today
+from resoc.community.tests.conftest import lv, pdf, spec, today
 from resoc.people.models import Consent
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +35,7 @@ def test_the_officer_records_a_consent_with_a_signed_form(world):
     client = world.client("prison_officer")
     page = client.get(_url(world))
     assert page.status_code == 200
-    assert "No consent in force" in page.text
+    assert lv("No consent in force: no NGO or mentor sees anything of this person.") in page.text
     response = client.post(_url(world), _form(world, method="signed_form", signed_form=pdf()))
     assert response.status_code == 302
     consent = Consent.objects.get()
@@ -60,7 +60,7 @@ def test_a_non_pdf_upload_is_refused_on_the_page(world):
         _form(world, method="signed_form", signed_form=SimpleUploadedFile("forma.pdf", b"<html>nope</html>")),
     )
     assert response.status_code == 422
-    assert "Upload the signed form as a PDF, JPEG or PNG file." in response.text
+    assert lv("Upload the signed form as a PDF, JPEG or PNG file.") in response.text
     assert not Consent.objects.exists()
 
 
@@ -102,7 +102,7 @@ def test_the_coordinator_sees_the_person_until_the_consent_is_withdrawn(world):
     assert api.get(api_person).status_code == 200
     page = coordinator.get(_url(world))
     assert page.status_code == 200
-    assert "Record a consent" not in page.text  # the coordinator withdraws, but does not record
+    assert lv("Record a consent") not in page.text  # the coordinator withdraws, but does not record
 
     response = coordinator.post(
         reverse("community:consent_withdraw", args=[consent.public_id]),
@@ -129,7 +129,7 @@ def test_withdrawing_through_htmx_redirects_the_page(world):
     assert response.status_code == 204
     assert response["HX-Redirect"] == _url(world)
     page = world.client("prison_officer").get(_url(world)).text
-    assert "Withdrawn consents" in page
+    assert lv("Withdrawn consents") in page
     assert "Atsaukta" in page
 
 
@@ -139,7 +139,7 @@ def test_withdrawing_twice_shows_an_error_and_keeps_the_first(world):
     url = reverse("community:consent_withdraw", args=[consent.public_id])
     client.post(url, {"reason": "Pirmā"})
     response = client.post(url, {"reason": "Otrā"}, follow=True)
-    assert "This consent has already been withdrawn." in response.text
+    assert lv("This consent has already been withdrawn.") in response.text
     consent.refresh_from_db()
     assert consent.withdrawal_reason == "Pirmā"
 

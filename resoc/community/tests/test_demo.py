@@ -23,7 +23,11 @@ def test_seeding_gives_profiles_agreements_and_consents_once():
         a.organization.code: selectors.agreement_state(a, TODAY)
         for a in CooperationAgreement.objects.select_related("organization")
     }
-    assert states == {"demo-nvo-cels": "in_force", "demo-nvo-otra-iespeja": "expiring", "demo-nvo-krasts": "expired"}
+    assert states == {
+        "demo-nvo-cels": "in_force",
+        "demo-nvo-otra-iespeja": "expiring",
+        "demo-nvo-krasts": "expired",
+    }
     krasts = Organization.objects.get(code="demo-nvo-krasts")
     assert selectors.ngo_suspended(organization=krasts, on=TODAY)
     signed = Consent.objects.get(method=ConsentMethod.SIGNED_FORM)

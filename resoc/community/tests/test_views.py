@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from resoc.audit.models import AuditEntry
 from resoc.community.models import CooperationAgreement, NgoProfile
-from resoc.community.tests.conftest import org, today
+from resoc.community.tests.conftest import lv, org, today
 from resoc.organizations.models import Organization, OrganizationType
 from resoc.programmes.tests.conftest import make_location, make_offer, make_programme
 
@@ -66,7 +66,7 @@ def test_directory_filters_by_area_and_region(world):
     assert "Ceļš" in zemgale
     assert "Zaļā sala" not in zemgale
     none = _results(client, region="latgale")
-    assert "No NGO matches these filters." in none
+    assert lv("No NGO matches these filters.") in none
 
 
 def test_directory_queries_do_not_grow_with_the_ngos(world, django_assert_max_num_queries):
@@ -98,10 +98,10 @@ def test_a_profile_shows_services_contacts_and_the_suspension(world):
     page = world.client("prison_officer").get(reverse("community:profile", args=[world.ngo.public_id])).text
     assert "Ilze Kalniņa" in page
     assert "Atkarību grupa" in page
-    assert "Suspended: no agreement in force." in page
+    assert lv("Suspended: no agreement in force.") in page
     _agreement(world)
     page = world.client("prison_officer").get(reverse("community:profile", args=[world.ngo.public_id])).text
-    assert "Suspended" not in page
+    assert lv("Suspended: no agreement in force.") not in page
     assert "A-1" in page
 
 
@@ -213,7 +213,7 @@ def test_recording_an_agreement_through_the_form(world):
     }
     refused = client.post(reverse("community:agreement_new"), data)
     assert refused.status_code == 422
-    assert "An agreement cannot end before it starts." in refused.text
+    assert lv("An agreement cannot end before it starts.") in refused.text
     assert not CooperationAgreement.objects.exists()
     data["valid_until"] = (today() + dt.timedelta(days=365)).isoformat()
     assert client.post(reverse("community:agreement_new"), data).status_code == 302
