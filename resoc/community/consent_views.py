@@ -131,7 +131,7 @@ def withdraw(request: ResocRequest, public_id: uuid.UUID) -> HttpResponse:
         except ValidationError as error:
             error_message = " ".join(error.messages)
     else:
-        error_message = " ".join(m for messages_ in form.errors.values() for m in messages_)
+        error_message = " ".join(str(m) for messages_ in form.errors.values() for m in messages_)
     if error_message:
         messages.error(request, error_message)
     else:

@@ -108,7 +108,7 @@ def consent_record(*, acting: Acting, person: Person, spec: ConsentSpec) -> Cons
             if form is not None:
                 consent.signed_form.save(form.content.name or "form", form.content, save=False)
                 consent.signed_form_type = form.content_type
-                stored = consent.signed_form.name
+                stored = consent.signed_form.name or ""
             consent.save()
             events.consent_recorded_event(consent=consent, acting=acting)
             audit_person(

@@ -171,3 +171,13 @@ def test_the_signed_form_is_not_served_to_others(world):
 def test_the_person_page_links_to_the_consents(world):
     page = world.client("prison_officer").get(reverse("people:detail", args=[world.person.public_id])).text
     assert _url(world) in page
+
+
+def test_the_timeline_names_the_consent_events(world):
+    consent = consent_record(acting=world.acting("prison_officer"), person=world.person, spec=spec(world))
+    world.client("prison_officer").post(
+        reverse("community:consent_withdraw", args=[consent.public_id]), {"reason": "Atsaukta"}
+    )
+    page = world.client("prison_officer").get(reverse("people:detail", args=[world.person.public_id])).text
+    assert lv("Consent to share data recorded") in page
+    assert lv("Consent to share data withdrawn") in page

@@ -37,6 +37,6 @@ def test_seeding_gives_profiles_agreements_and_consents_once():
     from resoc.demo.community import seed_community
     from resoc.demo.services import ensure_demo_organizations
 
-    seed_community(orgs=ensure_demo_organizations(), officer=signed.recorded_by, today=TODAY)
+    seed_community(orgs=ensure_demo_organizations(), officer=signed.recorded_by, today=TODAY)  # type: ignore[arg-type]
     assert Consent.objects.count() == consents
     assert CooperationAgreement.objects.count() == 3

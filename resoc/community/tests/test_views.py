@@ -41,7 +41,7 @@ def _ngo(code, name, **profile):
     return ngo
 
 
-def _results(client, **params) -> str:
+def _results(client, **params):
     # Only the results fragment: the page header names the user's own NGO.
     return client.get(reverse("community:directory"), params, headers={"HX-Request": "true"}).text
 
