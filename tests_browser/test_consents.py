@@ -74,3 +74,49 @@ def test_recording_and_withdrawing_a_consent(
     assert not found, f"axe found violations ({language}):\n" + json.dumps(
         found, indent=2, ensure_ascii=False
     )
+
+
+@pytest.mark.parametrize("language", ["lv", "en"])
+def test_ngo_directory_profile_and_agreements_pages(page: Page, browser_world: World, language: str) -> None:
+    import datetime as dt
+
+    from resoc.community.models import CooperationAgreement, NgoProfile
+    from resoc.organizations.models import Organization
+
+    ngo = browser_world.ngo
+    profile = NgoProfile.objects.create(
+        organization=ngo, description="Centrs", areas=" addiction ", regions=" zemgale ", phone="+371 20000000"
+    )
+    profile.contacts.create(name="Ilze Kalniņa", position="Koordinatore")
+    today = dt.date.today()
+    for number, days in [("SOON-1", 10), ("OLD-1", -5)]:
+        CooperationAgreement.objects.create(
+            organization=ngo,
+            institution=Organization.objects.get(code="jelgavas-cietums"),
+            number=number,
+            scope="Grupas",
+            valid_from=today - dt.timedelta(days=300),
+            valid_until=today + dt.timedelta(days=days),
+        )
+    found: dict[str, list[dict[str, Any]]] = {}
+    log_in(page, "org_admin")
+    _choose_language(page, language)
+    page.get_by_role("link", name=translated(language, "NGOs"), exact=True).click()
+    page.get_by_label(translated(language, "Name")).fill("cels")
+    expect(page.locator("#results table tbody tr")).to_have_count(1)
+    found["directory"] = _violations(page)
+    page.locator("#results table a").first.click()
+    expect(page.locator("h1")).to_contain_text("Ceļš")
+    expect(page.locator("main")).to_contain_text("Ilze Kalniņa")
+    found["profile"] = _violations(page)
+    page.goto("/community/agreements/")
+    expect(page.locator("tr.agreement-expired")).to_have_count(1)
+    expect(page.locator("tr.agreement-expiring")).to_have_count(1)
+    found["agreements"] = _violations(page)
+    page.get_by_role("link", name=translated(language, "Record an agreement")).click()
+    page.get_by_role("button", name=translated(language, "Record")).click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    found["agreement form with errors"] = _violations(page)
+
+    found = {key: value for key, value in found.items() if value}
+    assert not found, f"axe found violations ({language}):\n" + json.dumps(found, indent=2, ensure_ascii=False)
