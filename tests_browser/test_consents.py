@@ -85,7 +85,11 @@ def test_ngo_directory_profile_and_agreements_pages(page: Page, browser_world: W
 
     ngo = browser_world.ngo
     profile = NgoProfile.objects.create(
-        organization=ngo, description="Centrs", areas=" addiction ", regions=" zemgale ", phone="+371 20000000"
+        organization=ngo,
+        description="Centrs",
+        areas=" addiction ",
+        regions=" zemgale ",
+        phone="+371 20000000",
     )
     profile.contacts.create(name="Ilze Kalniņa", position="Koordinatore")
     today = dt.date.today()
@@ -119,4 +123,6 @@ def test_ngo_directory_profile_and_agreements_pages(page: Page, browser_world: W
     found["agreement form with errors"] = _violations(page)
 
     found = {key: value for key, value in found.items() if value}
-    assert not found, f"axe found violations ({language}):\n" + json.dumps(found, indent=2, ensure_ascii=False)
+    assert not found, f"axe found violations ({language}):\n" + json.dumps(
+        found, indent=2, ensure_ascii=False
+    )
