@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
 import uuid
 
 from django.contrib import messages
@@ -11,10 +13,20 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from resoc.access.http import ResocRequest, acting_or_403
+from resoc.audit.export import safe_cell
+from resoc.audit.models import AuditAction
+from resoc.audit.services import audit_record
 from resoc.community import selectors
-from resoc.community.agreements import AgreementSpec, agreement_end, agreement_extend, agreement_record
+from resoc.community.agreements import (
+    RECORD_TYPE,
+    AgreementSpec,
+    agreement_end,
+    agreement_extend,
+    agreement_record,
+)
 from resoc.community.forms import AgreementForm, EndForm, ExtendForm
 from resoc.community.models import CooperationAgreement
 from resoc.community.rules import can_manage_agreements, can_manage_any_agreements
@@ -30,6 +42,14 @@ def agreements(request: ResocRequest) -> HttpResponse:
     state = state if state in STATES else ""
     today = timezone.localdate()
     rows = selectors.agreement_list(acting=acting, state=state, today=today)
+    if request.GET.get("format") == "csv":
+        audit_record(
+            actor=acting.actor,
+            action=AuditAction.EXPORT,
+            record_type=RECORD_TYPE,
+            detail={"state": state, "rows": len(rows)},
+        )
+        return _csv(rows, today)
     return render(
         request,
         "community/agreements.html",
@@ -43,6 +63,47 @@ def agreements(request: ResocRequest) -> HttpResponse:
             "may_record": can_manage_any_agreements(acting),
         },
     )
+
+
+STATE_LABELS = {
+    selectors.AgreementState.NOT_YET: gettext_lazy("Not yet in force"),
+    selectors.AgreementState.IN_FORCE: gettext_lazy("In force"),
+    selectors.AgreementState.EXPIRING: gettext_lazy("Expires within 30 days"),
+    selectors.AgreementState.EXPIRED: gettext_lazy("Expired"),
+}
+
+
+def _csv(rows: list[tuple[CooperationAgreement, selectors.AgreementState]], today: dt.date) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="cooperation-agreements-{today}.csv"'
+    response.write("\ufeff")  # Excel opens UTF-8 with Latvian letters only with a byte order mark
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(
+        [
+            _("Number"),
+            _("NGO"),
+            _("Institution"),
+            _("Valid from"),
+            _("Valid until"),
+            _("Prisons covered"),
+            _("Status"),
+            _("Reason for ending early"),
+        ]
+    )
+    for agreement, state in rows:
+        writer.writerow(
+            [
+                safe_cell(agreement.number),
+                safe_cell(agreement.organization.name),
+                safe_cell(agreement.institution.name),
+                agreement.valid_from.strftime("%d.%m.%Y"),
+                agreement.valid_until.strftime("%d.%m.%Y") if agreement.valid_until else "",
+                safe_cell(", ".join(p.name for p in agreement.prisons.all())),
+                STATE_LABELS[state],
+                safe_cell(agreement.end_reason),
+            ]
+        )
+    return response
 
 
 @login_required

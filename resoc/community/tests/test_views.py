@@ -266,3 +266,13 @@ def test_the_ngo_and_other_institutions_may_not_change_an_agreement(world):
     url = reverse("community:agreement_change", args=[agreement.public_id])
     assert world.client("ngo_coordinator").get(url).status_code == 403
     assert world.client("other_prison_officer").get(url).status_code == 404
+
+
+def test_the_agreement_list_exports_csv_and_the_export_is_audited(world):
+    _agreement(world, days_left=-3, number="=OLD-1")
+    response = world.client("org_admin").get(reverse("community:agreements"), {"format": "csv"})
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    text = response.content.decode("utf-8-sig")
+    assert "'=OLD-1" in text  # a formula is shown as text, never run
+    assert lv("Expired") in text
+    assert AuditEntry.objects.filter(action="export", record_type="cooperation_agreement").exists()
