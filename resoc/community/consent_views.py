@@ -23,7 +23,12 @@ from resoc.audit.services import audit_person
 from resoc.community import selectors
 from resoc.community.consents import ConsentSpec, consent_record, consent_withdraw
 from resoc.community.forms import ConsentForm, WithdrawForm
-from resoc.community.rules import can_record_consent, can_see_consents, can_withdraw_consent
+from resoc.community.rules import (
+    can_record_consent,
+    can_see_consents,
+    can_withdraw_consent,
+    withdrawable_consents,
+)
 from resoc.people.models import Consent, ConsentMethod, Person
 from resoc.web.forms import add_validation_errors
 
@@ -57,7 +62,7 @@ def _context(acting: Acting, person: Person, form: ConsentForm | None) -> dict[s
         "person": person,
         "current": [c for c in consents if not c.is_withdrawn],
         "withdrawn": [c for c in consents if c.is_withdrawn],
-        "may_withdraw": {c.pk for c in consents if not c.is_withdrawn and can_withdraw_consent(acting, c)},
+        "may_withdraw": withdrawable_consents(acting, person, consents),
         "form": form,
         "withdraw_form": WithdrawForm(),
         "labels": {c.key: c.label for c in policy.categories()},

@@ -86,6 +86,21 @@ def can_withdraw_consent(acting: Acting, consent: Consent) -> bool:
     return can_record_consent(acting, consent.person)
 
 
+def withdrawable_consents(acting: Acting, person: Person, consents: list[Consent]) -> set[int]:
+    """Ids of the person's current consents ``acting`` may withdraw: ``can_withdraw_consent`` for a
+    list, asking the policy once."""
+    recorder = can_record_consent(acting, person)
+    return {
+        c.pk
+        for c in consents
+        if not c.is_withdrawn
+        and (
+            recorder
+            or (acting.role == Role.NGO_COORDINATOR and c.organization_id in acting.scope_organization_ids)
+        )
+    }
+
+
 def can_see_consents(acting: Acting, person: Person) -> bool:
     """Recorders see every consent of a person they hold; a coordinator those given to his NGO."""
     if acting.role not in CONSENT_RECORDER_ROLES | {Role.NGO_COORDINATOR}:

@@ -18,7 +18,7 @@ from resoc.access.http import ResocRequest, acting_or_403
 from resoc.community import selectors
 from resoc.community.forms import ContactFormSet, DirectoryForm, ProfileForm
 from resoc.community.profiles import profile_of, profile_update
-from resoc.community.rules import can_edit_profile, can_manage_agreements
+from resoc.community.rules import can_edit_profile, can_manage_agreements, can_manage_any_agreements
 from resoc.organizations.models import Organization
 from resoc.web.forms import add_validation_errors
 
@@ -70,6 +70,7 @@ def profile(request: ResocRequest, public_id: uuid.UUID) -> HttpResponse:
         "suspended": selectors.ngo_suspended(organization=ngo, on=today),
         "can_edit": can_edit_profile(acting, ngo),
         "can_manage": any(row["may_change"] for row in agreements),
+        "may_record_agreement": can_manage_any_agreements(acting),
     }
     return render(request, "community/profile.html", context)
 

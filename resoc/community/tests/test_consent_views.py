@@ -181,3 +181,27 @@ def test_the_timeline_names_the_consent_events(world):
     page = world.client("prison_officer").get(reverse("people:detail", args=[world.person.public_id])).text
     assert lv("Consent to share data recorded") in page
     assert lv("Consent to share data withdrawn") in page
+
+
+def test_the_consents_page_does_not_grow_in_queries(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = world.client("prison_officer")
+    consent_record(acting=world.acting("prison_officer"), person=world.person, spec=spec(world))
+    client.get(_url(world))
+    with CaptureQueriesContext(connection) as few:
+        client.get(_url(world))
+    for n in range(5):
+        made = consent_record(
+            acting=world.acting("prison_officer"),
+            person=world.person,
+            spec=spec(world, purpose=f"Mērķis {n}"),
+        )
+        if n % 2:
+            from resoc.community.consents import consent_withdraw
+
+            consent_withdraw(acting=world.acting("prison_officer"), consent=made, reason="Atsaukta")
+    with CaptureQueriesContext(connection) as many:
+        assert "Mērķis 4" in client.get(_url(world)).text
+    assert len(many) == len(few)

@@ -276,3 +276,32 @@ def test_the_agreement_list_exports_csv_and_the_export_is_audited(world):
     assert "'=OLD-1" in text  # a formula is shown as text, never run
     assert lv("Expired") in text
     assert AuditEntry.objects.filter(action="export", record_type="cooperation_agreement").exists()
+
+
+def test_the_ngos_own_administrator_edits_the_profile(world):
+    from resoc.access.models import Membership, User
+    from resoc.access.roles import Role
+
+    user = User.objects.create_user(username="ngo-admin", password="a-long-test-password-1")
+    Membership.objects.create(user=user, organization=world.ngo, role=Role.ORG_ADMIN)
+    client = world.client("prison_officer")
+    client.force_login(user)
+    url = reverse("community:profile_edit", args=[world.ngo.public_id])
+    response = client.post(
+        url, {"description": "Mūsu centrs", "contacts-TOTAL_FORMS": "0", "contacts-INITIAL_FORMS": "0"}
+    )
+    assert response.status_code == 302
+    assert NgoProfile.objects.get().description == "Mūsu centrs"
+    # ... but not as an institution's administrator: it may not record agreements.
+    assert client.get(reverse("community:agreement_new")).status_code == 403
+
+
+def test_an_institution_administrator_is_offered_to_record_an_agreement_from_the_profile(world):
+    page = world.client("org_admin").get(reverse("community:profile", args=[world.ngo.public_id])).text
+    assert f"{reverse('community:agreement_new')}?ngo={world.ngo.pk}" in page
+    form = world.client("org_admin").get(reverse("community:agreement_new"), {"ngo": world.ngo.pk}).text
+    assert f'<option value="{world.ngo.pk}" selected>' in form
+    coordinator_page = world.client("ngo_coordinator").get(
+        reverse("community:profile", args=[world.ngo.public_id])
+    )
+    assert reverse("community:agreement_new") not in coordinator_page.text
