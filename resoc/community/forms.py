@@ -47,10 +47,12 @@ class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
         widget=forms.CheckboxSelectMultiple,
     )
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https", max_length=200)
+    field_order = ["description", "areas", "regions", "address", "phone", "email", "website"]
 
     class Meta:
         model = NgoProfile
-        fields = ["description", "areas", "regions", "address", "phone", "email", "website"]
+        # Areas and regions are lists here, keys in a text column on the model: the service encodes them.
+        fields = ["description", "address", "phone", "email", "website"]
         widgets = {
             "phone": forms.TextInput(attrs={"type": "tel"}),
             "description": forms.Textarea(attrs={"rows": 5}),

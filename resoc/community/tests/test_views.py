@@ -305,3 +305,30 @@ def test_an_institution_administrator_is_offered_to_record_an_agreement_from_the
         reverse("community:profile", args=[world.ngo.public_id])
     )
     assert reverse("community:agreement_new") not in coordinator_page.text
+
+
+def test_contacts_are_changed_and_removed(world):
+    profile = _profile(world.ngo)
+    kept = profile.contacts.create(name="Ilze", position="Koordinatore")
+    gone = profile.contacts.create(name="Juris", position="Brīvprātīgais")
+    response = world.client("ngo_coordinator").post(
+        reverse("community:profile_edit", args=[world.ngo.public_id]),
+        {
+            "areas": ["addiction"],
+            "contacts-TOTAL_FORMS": "3",
+            "contacts-INITIAL_FORMS": "2",
+            "contacts-0-public_id": str(kept.public_id),
+            "contacts-0-name": "Ilze Kalniņa",
+            "contacts-0-position": "Vadītāja",
+            "contacts-1-public_id": str(gone.public_id),
+            "contacts-1-name": "Juris",
+            "contacts-1-DELETE": "on",
+        },
+    )
+    assert response.status_code == 302
+    assert [(c.public_id, c.name, c.position) for c in profile.contacts.all()] == [
+        (kept.public_id, "Ilze Kalniņa", "Vadītāja")
+    ]
+    profile.refresh_from_db()
+    assert profile.area_keys == ["addiction"]
+    assert profile.region_keys == []
