@@ -7,6 +7,8 @@ from resoc.api.persons import router as persons_router
 from resoc.api.problems import install_problem_handlers
 from resoc.assessments.api import router as assessments_router
 from resoc.casework.api import router as casework_router
+from resoc.community.api import router as organizations_router
+from resoc.community.consent_api import router as consents_router
 from resoc.imports.api import router as imports_router
 from resoc.plans.api import router as plans_router
 from resoc.programmes.api import router as programmes_router
@@ -36,3 +38,5 @@ api.add_router("", casework_router)
 api.add_router("", imports_router)
 api.add_router("", programmes_router)
 api.add_router("", hsds_router)
+api.add_router("", organizations_router)
+api.add_router("", consents_router)

@@ -6,3 +6,9 @@ class CommunityConfig(AppConfig):
     name = "resoc.community"
     label = "community"
     verbose_name = _("Community organizations")
+
+    def ready(self) -> None:
+        from resoc.community.events import EVENT_LABELS
+        from resoc.people.events import register_event_labels
+
+        register_event_labels(EVENT_LABELS)

@@ -37,6 +37,7 @@ from resoc.demo.common import (
     SUPERVISION,
     Weighted,
 )
+from resoc.demo.community import seed_community
 from resoc.demo.handovers import HandoverCounts, write_handovers
 from resoc.demo.journeys import Journey, JourneyCounts, build_journeys, regime_levels_by_type, write_journeys
 from resoc.demo.models import DemoDataset
@@ -707,6 +708,8 @@ def seed_demo(*, persons: int, seed: int, today: dt.date | None = None) -> SeedR
                 consents.append(row)
         insert_objects(Relationship, relationships)
         Consent.objects.bulk_create(consents, batch_size=BATCH_SIZE)
+        # NGO profiles, agreements, and consents signed on a form or withdrawn (community.py).
+        seed_community(orgs=orgs, officer=users["demo-officer"], today=today)
 
         journeys = build_journeys(
             drafts,

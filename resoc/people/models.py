@@ -261,9 +261,18 @@ class Relationship(models.Model):
         return f"{self.person_id} ↔ {self.organization_id} ({self.kind})"
 
 
-class Consent(models.Model):
-    """The person's consent to share named data categories with an organization or a mentor."""
+class ConsentMethod(models.TextChoices):
+    SIGNED_FORM = "signed_form", _("Signed form uploaded")
+    RECORDED_BY_STAFF = "recorded_by_staff", _("Given orally, recorded by staff")
 
+
+class Consent(models.Model):
+    """The person's consent to share named data categories with an organization or a mentor.
+
+    Recorded and withdrawn only through ``resoc.community.consents``; the access policy reads it.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="consents")
     organization = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT, related_name="+")
     mentor = models.ForeignKey(
@@ -278,6 +287,22 @@ class Consent(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    method = models.CharField(
+        _("how it was given"),
+        max_length=20,
+        choices=ConsentMethod.choices,
+        default=ConsentMethod.RECORDED_BY_STAFF,
+    )
+    # Served only through the consents page (policy check and audit entry), never from MEDIA_URL.
+    signed_form = models.FileField(_("signed form"), upload_to="consents/", blank=True, editable=False)
+    signed_form_type = models.CharField(max_length=40, blank=True, editable=False)
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now, editable=False)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawal_reason = models.CharField(
+        _("reason for the withdrawal"), max_length=300, blank=True, validators=[plain_text_validator]
+    )
 
     class Meta:
         verbose_name = _("consent")
@@ -289,6 +314,10 @@ class Consent(models.Model):
     @property
     def category_keys(self) -> list[str]:
         return self.categories.split()
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
 
     @staticmethod
     def encode_categories(keys: list[str]) -> str:

@@ -27,6 +27,7 @@ from pydantic import Field
 
 from resoc.api.access import not_found
 from resoc.api.schemas import Problem
+from resoc.community import hsds as ngo_profiles
 from resoc.organizations.models import Organization
 from resoc.people.models import Sex
 from resoc.programmes.models import Location, Offer, OfferLocation, Programme
@@ -84,7 +85,8 @@ def _organizations() -> QuerySet[Organization]:
     hosting = OfferLocation.objects.filter(offer__in=published_offers()).values("location__organization_id")
     return (
         Organization.objects.filter(Q(pk__in=delivering) | Q(pk__in=hosting), is_active=True)
-        .select_related("parent")
+        .select_related("parent", "ngo_profile")
+        .prefetch_related("ngo_profile__contacts")
         .order_by("code")
     )
 
@@ -96,6 +98,8 @@ def _organization(org: Organization) -> dict[str, Any]:
         "alternate_name": org.name_en or org.short_name,
         "description": org.get_type_display(),
         "parent_organization_id": str(org.parent.public_id) if org.parent else None,
+        # An NGO's profile: description, e-mail, website, phones, contacts, areas of work.
+        **ngo_profiles.organization_fields(org),
     }
 
 
@@ -155,6 +159,7 @@ def _service(offer: Offer, regime_labels: dict[str, str]) -> dict[str, Any]:
         "accreditations": programme.certificate,
         "last_modified": max(offer.updated_at, programme.updated_at).isoformat(),
         "attributes": [],
+        "service_areas": ngo_profiles.service_areas(str(offer.public_id), offer.organization),
     }
 
 
@@ -192,7 +197,12 @@ def organizations(request: HttpRequest, query: Query[PageQuery]) -> dict[str, An
 
 
 def _offers() -> QuerySet[Offer]:
-    return published_offers().select_related("programme", "organization").order_by("pk")
+    return (
+        published_offers()
+        .select_related("programme", "organization__ngo_profile", "organization__parent")
+        .prefetch_related("organization__ngo_profile__contacts")
+        .order_by("pk")
+    )
 
 
 @router.get("/hsds/services", auth=None, response=HsdsPage, operation_id="hsds_services")
