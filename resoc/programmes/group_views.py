@@ -25,6 +25,7 @@ from resoc.access.context import Acting
 from resoc.access.http import ResocRequest, acting_or_403
 from resoc.audit.services import audit_record_listing
 from resoc.programmes import attendance_views, enrolment_services, selectors, services
+from resoc.programmes.attendance_reports import may_read_report
 from resoc.programmes.group_forms import (
     CancelForm,
     EnrolForm,
@@ -60,6 +61,7 @@ def group_list(request: ResocRequest) -> HttpResponse:
             "filter_query": filters.urlencode(),
             "filtered": filtered,
             "may_create": may_create,
+            "may_report": may_read_report(acting),
         },
     )
 
