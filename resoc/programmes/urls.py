@@ -33,6 +33,7 @@ urlpatterns += [
         waiting_views.waiting_from_measure,
         name="waiting_from_measure",
     ),
+    path("waiting/measure/<uuid:public_id>/", waiting_views.measure_waiting_add, name="measure_waiting_add"),
     path("waiting/<uuid:public_id>/", waiting_views.waiting_change, name="waiting_change"),
     path("groups/<uuid:public_id>/allocate/", waiting_views.group_allocate, name="group_allocate"),
 ]

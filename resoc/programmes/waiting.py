@@ -59,13 +59,22 @@ EVENT_LABELS = {
 }
 
 
-def can_manage_waiting(acting: Acting, *, programme: Programme, organization_id: int) -> bool:
-    """The prison's resocialization officers, or staff planning groups of an organization delivering it."""
+def can_manage_waiting(
+    acting: Acting, *, programme: Programme, organization_id: int, deliverers: frozenset[int] | None = None
+) -> bool:
+    """The prison's resocialization officers, or staff planning groups of an organization delivering it.
+
+    ``deliverers`` (the organizations of the programme's active offers) may be passed by a caller
+    that has read them for many programmes at once.
+    """
     if acting.role in PRISON_ROLES and organization_id in acting.scope_organization_ids:
         return True
-    deliverers = Offer.objects.filter(programme=programme, is_active=True).values_list(
-        "organization_id", flat=True
-    )
+    if deliverers is None:
+        deliverers = frozenset(
+            Offer.objects.filter(programme=programme, is_active=True).values_list(
+                "organization_id", flat=True
+            )
+        )
     return any(can_plan_groups(acting, org_id) for org_id in deliverers)
 
 
