@@ -24,7 +24,7 @@ from resoc.access import policy
 from resoc.access.context import Acting
 from resoc.access.http import ResocRequest, acting_or_403
 from resoc.audit.services import audit_record_listing
-from resoc.programmes import attendance_views, enrolment_services, selectors, services
+from resoc.programmes import attendance_views, enrolment_services, selectors, services, session_services
 from resoc.programmes.attendance_reports import may_read_report
 from resoc.programmes.group_forms import (
     CancelForm,
@@ -221,7 +221,7 @@ def session_cancel(request: ResocRequest, public_id: uuid.UUID) -> HttpResponse:
     try:
         if not form.is_valid():
             raise ValidationError(_("Say why the session is cancelled."))
-        services.session_cancel(acting=acting, session=session, reason=form.cleaned_data["reason"])
+        session_services.session_cancel(acting=acting, session=session, reason=form.cleaned_data["reason"])
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -309,7 +309,7 @@ def session_move(request: ResocRequest, public_id: uuid.UUID) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                services.session_move(
+                session_services.session_move(
                     acting=acting,
                     session=session,
                     starts_at=data["starts_at"],
