@@ -24,7 +24,14 @@ from resoc.access import policy
 from resoc.access.context import Acting
 from resoc.access.http import ResocRequest, acting_or_403
 from resoc.audit.services import audit_record_listing
-from resoc.programmes import attendance_views, enrolment_services, selectors, services, session_services
+from resoc.programmes import (
+    attendance_views,
+    enrolment_services,
+    schedule_week,
+    selectors,
+    services,
+    session_services,
+)
 from resoc.programmes.attendance_reports import may_read_report
 from resoc.programmes.group_forms import (
     CancelForm,
@@ -107,6 +114,32 @@ def group_detail(request: ResocRequest, public_id: uuid.UUID) -> HttpResponse:
             "participants": participants,
             "enrol_form": EnrolForm(),
             **attendance_views.group_attendance_context(acting, group, sessions),
+        },
+    )
+
+
+@login_required
+@require_GET
+def group_week(request: ResocRequest, public_id: uuid.UUID) -> HttpResponse:
+    """The group's sessions of one week as a grid of seven days (``?week=2027-W01``)."""
+    acting = acting_or_403(request)
+    group = _group_or_404(public_id)
+    requested = request.GET.get("week", "")
+    monday = schedule_week.parse_week(requested) if requested else None
+    if requested and monday is None:
+        raise Http404
+    week = schedule_week.group_week(
+        group=group, monday=monday or schedule_week.default_monday(group, timezone.localdate())
+    )
+    return render(
+        request,
+        "programmes/group_week.html",
+        {
+            "group": group,
+            "week": week,
+            "today": timezone.localdate(),
+            "may_plan": services.can_plan_groups(acting, group.offer.organization_id)
+            and group.status in ACTIVE_GROUP_STATUSES,
         },
     )
 
