@@ -205,9 +205,9 @@ def _figures(groups: QuerySet[Group], starts_on: dt.date, ends_on: dt.date) -> d
         .annotate(n=Count("pk"), filled=Count("register"))
         .order_by()
     )
-    for row in sessions:
-        figures(row["group_id"]).sessions_scheduled = row["n"]
-        figures(row["group_id"]).registers_filled = row["filled"]
+    for session_row in sessions:
+        figures(session_row["group_id"]).sessions_scheduled = session_row["n"]
+        figures(session_row["group_id"]).registers_filled = session_row["filled"]
     marks = (
         AttendanceMark.objects.filter(
             session__group__in=ids, session__starts_at__gte=period_start, session__starts_at__lt=until
@@ -216,9 +216,9 @@ def _figures(groups: QuerySet[Group], starts_on: dt.date, ends_on: dt.date) -> d
         .annotate(n=Count("pk"), attended=Count("pk", filter=Q(status__in=ATTENDED)))
         .order_by()
     )
-    for row in marks:
-        figures(row["session__group_id"]).marks = row["n"]
-        figures(row["session__group_id"]).attended = row["attended"]
+    for mark_row in marks:
+        figures(mark_row["session__group_id"]).marks = mark_row["n"]
+        figures(mark_row["session__group_id"]).attended = mark_row["attended"]
     outcomes = (
         EnrolmentOutcome.objects.filter(
             enrolment__group__in=ids, decided_on__gte=starts_on, decided_on__lte=ends_on
@@ -227,9 +227,9 @@ def _figures(groups: QuerySet[Group], starts_on: dt.date, ends_on: dt.date) -> d
         .annotate(n=Count("pk"), completed=Count("pk", filter=Q(kind=OutcomeKind.COMPLETED)))
         .order_by()
     )
-    for row in outcomes:
-        figures(row["enrolment__group_id"]).outcomes = row["n"]
-        figures(row["enrolment__group_id"]).completed = row["completed"]
+    for outcome_row in outcomes:
+        figures(outcome_row["enrolment__group_id"]).outcomes = outcome_row["n"]
+        figures(outcome_row["enrolment__group_id"]).completed = outcome_row["completed"]
     return found
 
 

@@ -177,13 +177,13 @@ def persons_facts(*, persons: list[Person], on: dt.date) -> dict[int, PersonFact
             ends[person_id] = ends_on
     found: dict[int, PersonFacts] = {}
     for person in persons:
-        period = custody.get(person.pk)
-        level = period.regime_level if period is not None else None
+        current = custody.get(person.pk)
+        level = current.regime_level if current is not None else None
         found[person.pk] = PersonFacts(
             date_of_birth=person.date_of_birth,
             sex=person.sex,
             risk_level=risk.get(person.pk) or None,
-            in_custody=period is not None,
+            in_custody=current is not None,
             regime_level=level.code if level is not None else None,
             regime_level_label=level.label if level is not None else "",
             latvian_level=person.latvian_level,

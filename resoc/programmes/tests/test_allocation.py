@@ -230,7 +230,9 @@ def test_the_bulk_allocation_gives_the_same_outcome_as_enrolling_one_by_one(worl
     assert len(given) == 3
     allocated = WaitingEntry.objects.filter(status=WaitingStatus.ALLOCATED)
     assert {e.pk for e in allocated} == given
-    assert all(e.enrolment.group == group and e.enrolment.person_id == e.person_id for e in allocated)
+    for entry in allocated:
+        assert entry.enrolment is not None
+        assert (entry.enrolment.group, entry.enrolment.person_id) == (group, entry.person_id)
     flagged = Enrolment.objects.get(group=group, person=entries[3].person)
     assert [f["rule"] for f in flagged.flags] == ["time_left"]
     assert WaitingEntry.objects.get(person=entries[4].person).status == WaitingStatus.RELEASED

@@ -39,7 +39,8 @@ def measure(world, directory) -> Measure:
 def plan_page(world: Any, persona: str = "prison_officer") -> str:
     response = english_client(world, persona).get(reverse("plans:detail", args=[world.person.public_id]))
     assert response.status_code == 200
-    return response.content.decode()
+    html: str = response.content.decode()
+    return html
 
 
 def value(directory: dict[str, Any]) -> str:
