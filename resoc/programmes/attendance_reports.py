@@ -14,6 +14,7 @@ their organization (or one below it) delivers or hosts.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -23,6 +24,7 @@ from django.utils import timezone
 
 from resoc.access.context import Acting
 from resoc.access.roles import Role
+from resoc.assessments.models import localized
 from resoc.programmes.models import (
     AttendanceMark,
     Enrolment,
@@ -103,9 +105,18 @@ def percent(part: int, whole: int) -> Decimal | None:
     return (Decimal(part * 100) / Decimal(whole)).quantize(Decimal("0.1"))
 
 
+@dataclass(frozen=True)
+class GroupRef:
+    """What the report shows of a group: enough to name it and link to it."""
+
+    pk: int
+    public_id: uuid.UUID
+    name: str
+
+
 @dataclass
 class GroupFigures:
-    group: Group
+    group: GroupRef
     figures: Figures
 
 
@@ -144,23 +155,8 @@ def _groups(
 ) -> QuerySet[Group]:
     """Groups that run in the period (not cancelled); ``organization_ids``: only those delivered by or
     held at these organizations (``None``: all)."""
-    groups = (
-        Group.objects.filter(starts_on__lte=ends_on, ends_on__gte=starts_on)
-        .exclude(status=GroupStatus.CANCELLED)
-        .select_related("offer__programme", "room__location__organization")
-        # Only what the rows show: instantiating every column of six models for thousands of
-        # groups took as long as counting their million marks.
-        .only(
-            "public_id",
-            "name",
-            "capacity",
-            "starts_on",
-            "offer__programme__code",
-            "offer__programme__name",
-            "offer__programme__name_en",
-            "room__location__organization__code",
-            "room__location__organization__name",
-        )
+    groups = Group.objects.filter(starts_on__lte=ends_on, ends_on__gte=starts_on).exclude(
+        status=GroupStatus.CANCELLED
     )
     if programme_code:
         groups = groups.filter(offer__programme__code=programme_code)
@@ -253,17 +249,31 @@ def utilization_report(
         organization_ids=organization_ids,
     )
     per_group = _figures(groups, starts_on, ends_on)
-    for group in groups:
-        figures = per_group.get(group.pk, Figures())
-        figures.places_offered = group.capacity
+    # Plain values rather than model instances: six related models per group took as long as
+    # counting the groups' million marks.
+    for group in groups.values(
+        "pk",
+        "public_id",
+        "name",
+        "capacity",
+        "offer__programme__code",
+        "offer__programme__name",
+        "offer__programme__name_en",
+        "room__location__organization__code",
+        "room__location__organization__name",
+    ):
+        figures = per_group.get(group["pk"], Figures())
+        figures.places_offered = group["capacity"]
         if dimension == Dimension.PROGRAMME:
-            key, label = group.offer.programme.code, group.offer.programme.label
+            key = group["offer__programme__code"]
+            label = localized(group["offer__programme__name"], group["offer__programme__name_en"])
         else:
-            organization = group.room.location.organization
-            key, label = organization.code, organization.name
+            key = group["room__location__organization__code"]
+            label = group["room__location__organization__name"]
         row = rows.setdefault(key, Row(key=key, label=label))
         row.figures.add(figures)
-        row.groups.append(GroupFigures(group=group, figures=figures))
+        ref = GroupRef(pk=group["pk"], public_id=group["public_id"], name=group["name"])
+        row.groups.append(GroupFigures(group=ref, figures=figures))
         total.add(figures)
     ordered = sorted(rows.values(), key=lambda r: latvian_sort_key(r.label))
     return Report(dimension=dimension, starts_on=starts_on, ends_on=ends_on, rows=ordered, total=total)

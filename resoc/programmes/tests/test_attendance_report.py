@@ -59,7 +59,7 @@ def test_the_figures_of_a_programme(world, filled) -> None:
     assert (f.registers_filled, f.sessions_scheduled) == (1, 1)
     assert (f.attended, f.marks, f.attendance) == (3, 4, Decimal("75.0"))
     assert (f.completed, f.outcomes, f.completion) == (1, 2, Decimal("50.0"))
-    assert [g.group for g in row.groups] == [filled]
+    assert [(g.group.public_id, g.group.name) for g in row.groups] == [(filled.public_id, filled.name)]
     by_prison = utilization_report(dimension=Dimension.PRISON, starts_on=start, ends_on=end)
     assert [r.key for r in by_prison.rows] == ["jelgavas-cietums"]
 
