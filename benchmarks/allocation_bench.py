@@ -178,6 +178,7 @@ def run_allocation_benchmark(candidates: int, groups: int) -> dict[str, Any]:
             skipped_reasons += sum(1 for row in result.skipped if row.reasons and row.position <= PLACES * 2)
         total_s = time.perf_counter() - started
     total_queries = queries.count
+    listed = WaitingEntry.objects.filter(programme=made[0].offer.programme)
     return {
         "database": connection.vendor,
         "candidates": candidates,
@@ -190,13 +191,33 @@ def run_allocation_benchmark(candidates: int, groups: int) -> dict[str, Any]:
         "allocation_seconds": round(total_s, 2),
         "allocation_queries": total_queries,
         "places_given": given,
-        "enrolments_written": Enrolment.objects.count(),
-        "still_waiting": WaitingEntry.objects.filter(status="waiting").count(),
-        "removed_released": WaitingEntry.objects.filter(status="released").count(),
+        "enrolments_written": Enrolment.objects.filter(group__in=[g.pk for g in made]).count(),
+        "still_waiting": listed.filter(status="waiting").count(),
+        "removed_released": listed.filter(status="released").count(),
         "slowest_group_seconds": round(max(per_group), 3),
         "queries_per_candidate_given": round(total_queries / max(given, 1), 1),
         "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
     }
+
+
+def print_allocation(figures: dict[str, Any]) -> None:
+    print(
+        f"Waiting-list allocation on {figures['database']}: {figures['candidates']:,} candidates, "
+        f"{figures['groups']} groups of {PLACES}"
+    )
+    print(
+        f"  preview of the first group: {figures['preview_first_group_seconds']} s, "
+        f"{figures['preview_first_group_queries']} queries"
+    )
+    print(
+        f"  all groups confirmed: {figures['allocation_seconds']} s, {figures['allocation_queries']:,} queries "
+        f"({figures['queries_per_candidate_given']} per place given), slowest group "
+        f"{figures['slowest_group_seconds']} s"
+    )
+    print(
+        f"  {figures['places_given']} places given, {figures['removed_released']} released taken off the list, "
+        f"{figures['still_waiting']} still waiting"
+    )
 
 
 def main() -> int:
@@ -232,6 +253,7 @@ def main() -> int:
         with translation.override("lv"):
             figures = run_allocation_benchmark(args.candidates, args.groups)
         print(json.dumps(figures, indent=2, ensure_ascii=False))
+        print_allocation(figures)
         if args.output:
             args.output.write_text(json.dumps(figures, indent=2, ensure_ascii=False), encoding="utf-8")
     finally:

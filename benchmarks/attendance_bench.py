@@ -112,10 +112,14 @@ def _group(participants: int, sessions: int) -> tuple[Any, Any, list[Any], list[
     )
     for index in range(participants):
         birth = dt.date(1970, 1, 1) + dt.timedelta(days=stamp * 97 + index)
+        serial = 900 + index % 100
+        # A seeded database may hold the code already (run from ``run.py``): take the next serial.
+        while Person.objects.filter(personal_code=make_personal_code(birth, serial)).exists():
+            serial = (serial + 1) % 1000
         person = Person.objects.create(
             given_names=f"Dalībnieks {index + 1}",
             family_name="Mērījums",
-            personal_code=make_personal_code(birth, 900 + index % 100),
+            personal_code=make_personal_code(birth, serial),
             date_of_birth=birth,
             sex="male",
         )

@@ -39,6 +39,25 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--import-rows", type=int, default=2000, help="rows of the register import measured (default 2000)"
     )
+    parser.add_argument(
+        "--allocation-candidates",
+        type=int,
+        default=1000,
+        help="waiting-list candidates allocated to 50 groups (default 1000; 0 skips)",
+    )
+    parser.add_argument(
+        "--attendance-runs",
+        type=int,
+        default=30,
+        help="timed saves of a register of 15 (default 30; 0 skips)",
+    )
+    parser.add_argument(
+        "--report-years",
+        type=int,
+        default=3,
+        help="years of synthetic attendance, one place per seeded person, for the utilization report "
+        "(default 3; 0 skips)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary SQLite database")
     parser.add_argument("--output", type=Path, default=RESULTS, help="where to write the JSON results")
     return parser.parse_args()
@@ -282,7 +301,31 @@ def run(  # Django's objects are imported after setup and handed in
     if args.import_rows:
         print(f"Importing a register file of {args.import_rows:,} rows…", flush=True)
         figures["import"] = run_import_benchmark(args.import_rows)
+    run_programme_benchmarks(args, figures)
     return figures
+
+
+def run_programme_benchmarks(args: argparse.Namespace, figures: dict[str, Any]) -> None:
+    """Waiting-list allocation, the attendance register and the utilization report, on the seeded
+    database (each adds its own programme, groups and people beside the demo's)."""
+    from django.utils import translation
+
+    from benchmarks.allocation_bench import run_allocation_benchmark
+    from benchmarks.attendance_bench import run_attendance_benchmark
+    from benchmarks.programme_report_bench import run_report_benchmark
+
+    if args.allocation_candidates:
+        print(f"Allocating {args.allocation_candidates:,} waiting-list candidates to 50 groups…", flush=True)
+        with translation.override("lv"):
+            figures["allocation"] = run_allocation_benchmark(args.allocation_candidates, 50)
+    if args.attendance_runs:
+        print("Saving attendance registers of 15…", flush=True)
+        figures["attendance"] = run_attendance_benchmark(runs=args.attendance_runs, participants=15)
+    if args.report_years:
+        print(f"Utilization report over {args.report_years} years of attendance…", flush=True)
+        figures["programme_report"] = run_report_benchmark(
+            persons=args.persons, years=args.report_years, runs=args.runs
+        )
 
 
 def print_table(figures: dict[str, Any]) -> None:
@@ -342,6 +385,21 @@ def print_table(figures: dict[str, Any]) -> None:
         from benchmarks.import_bench import print_import
 
         print_import(figures["import"])
+    if "allocation" in figures:
+        from benchmarks.allocation_bench import print_allocation
+
+        print()
+        print_allocation(figures["allocation"])
+    if "attendance" in figures:
+        from benchmarks.attendance_bench import print_attendance
+
+        print()
+        print_attendance(figures["attendance"])
+    if "programme_report" in figures:
+        from benchmarks.programme_report_bench import print_report
+
+        print()
+        print_report(figures["programme_report"])
 
 
 if __name__ == "__main__":

@@ -65,6 +65,17 @@ def test_planning_a_group_and_seeing_a_conflict(page: Page, browser_world: World
     expect(page.locator("main table")).to_contain_text("01.03.2027 10:00–11:30")
     found["group"] = _violations(page)
 
+    # The schedule as a week grid, and the next week by keyboard.
+    page.get_by_role("link", name=translated(language, "The schedule as a week")).click()
+    grid = page.locator("table.week-grid")
+    expect(grid.locator("caption")).to_contain_text("2027-W09")
+    expect(grid.locator("td").nth(0)).to_contain_text("10:00–11:30")
+    expect(grid.locator("td").nth(2)).to_contain_text("10:00–11:30")
+    found["week"] = _violations(page)
+    page.get_by_role("link", name=translated(language, "Next week")).focus()
+    page.keyboard.press("Enter")
+    expect(grid.locator("caption")).to_contain_text("2027-W10")
+
     # A second group in the same workshop on Mondays at the same time: two conflicts, shown first.
     page.goto("/programmes/groups/new/")
     _fill(page, name="Metinātāji B", rule="FREQ=WEEKLY;BYDAY=MO;COUNT=2")

@@ -105,3 +105,40 @@ def test_previewing_and_confirming_an_allocation(page: Page, browser_world: Worl
     assert not found, f"axe found violations ({language}):\n" + json.dumps(
         found, indent=2, ensure_ascii=False
     )
+
+
+@pytest.mark.parametrize("language", ["lv", "en"])
+def test_putting_a_person_on_a_waiting_list_from_the_plan(
+    page: Page, browser_world: World, language: str
+) -> None:
+    from resoc.plans.tests.conftest import add_measure, make_plan
+
+    programme = make_programme()
+    location = make_location()
+    make_offer(programme, location)
+    hold(browser_world, browser_world.person)
+    plan = make_plan(browser_world)
+    measure = add_measure(browser_world, plan.goals.get(need_key="education_employment"))
+    log_in(page, "prison_officer")
+    _choose_language(page, language)
+    page.goto(f"/plans/{browser_world.person.public_id}/")
+    part = page.locator(f"#waiting-{measure.public_id}")
+    expect(part).to_contain_text(translated(language, "Not on a programme waiting list."))
+    found: dict[str, list[dict[str, Any]]] = {"plan": _violations(page)}
+
+    # Keyboard only: the list is chosen and the button pressed; htmx replaces the measure's part.
+    page.get_by_label(translated(language, "Waiting list")).focus()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    with translation.override(language):
+        label = programme.label
+    expect(part).to_contain_text(label)
+    expect(part).not_to_contain_text(translated(language, "Not on a programme waiting list."))
+    entry = WaitingEntry.objects.get(person=browser_world.person)
+    assert (entry.measure_id, entry.status) == (measure.pk, WaitingStatus.WAITING)
+    found["added"] = _violations(page)
+
+    found = {key: value for key, value in found.items() if value}
+    assert not found, f"axe found violations ({language}):\n" + json.dumps(
+        found, indent=2, ensure_ascii=False
+    )

@@ -30,6 +30,7 @@ from resoc.people.views import PURPOSES_SESSION_KEY
 from resoc.plans import selectors, services
 from resoc.plans.forms import GoalForm, MeasureForm, MeasureStatusForm, ReviewForm
 from resoc.plans.models import Measure, Plan
+from resoc.programmes import measure_waiting
 from resoc.web.forms import add_validation_errors
 
 CATEGORY = policy.ASSESSMENT.key
@@ -107,6 +108,8 @@ def _page(
     }
     if plan is not None:
         goals = selectors.plan_goals(plan=plan)
+        # Programme measures show the person's waiting lists and, to those who keep them, the action.
+        measure_waiting.attach(acting, [m for row in goals for m in row.measures])
         context.update(
             goals=goals,
             review_overdue=plan.review_overdue(),
@@ -139,6 +142,7 @@ def _measures_page(request: ResocRequest, acting: Acting, person_id: uuid.UUID) 
     measures = selectors.responsible_measures(acting, person)
     if not measures:
         return None
+    measure_waiting.attach(acting, measures)
     audit_person(
         actor=acting.actor,
         action=AuditAction.VIEW,
@@ -266,6 +270,7 @@ def measure_status(request: ResocRequest, public_id: uuid.UUID) -> HttpResponse:
     else:
         errors = [str(e) for field_errors in form.errors.values() for e in field_errors]
     if request.htmx:
+        measure_waiting.attach(acting, [measure])
         # 200 even with errors: htmx swaps only successful responses, and the errors must be shown.
         return render(
             request,

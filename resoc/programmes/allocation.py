@@ -1,12 +1,14 @@
 """Filling a group from its waiting list: a preview of who gets a place and why others are skipped,
 then a confirmation that writes all the places or none.
 
-Each candidate goes through ``enrolment_services.enrolment_create`` in a savepoint, so the same
-rules refuse a place here as anywhere (full, ineligible, duplicate, released or transferred,
-clashing sessions) and the refusal's reasons become the reason the candidate was skipped. The
-preview runs the very same steps in a transaction that is rolled back: what it shows is what the
-confirmation does, unless the list or the people changed meanwhile — the confirmation then refuses
-and asks for a new preview rather than give places nobody saw.
+Every candidate is judged by the same rules as a single enrolment (``enrolment_rules``: full,
+ineligible, duplicate, released or transferred, clashing sessions), in rank order, and the
+refusal's reasons become the reason the candidate was skipped. The facts are read for the whole
+list at once and the places written in bulk, so a list of a thousand costs the queries of a list of
+ten. The preview decides without writing; the confirmation decides again on the locked group and
+writes. What the preview shows is what the confirmation does, unless the list or the people
+changed meanwhile — the confirmation then refuses and asks for a new preview rather than give
+places nobody saw.
 """
 
 from __future__ import annotations
@@ -21,20 +23,19 @@ from django.utils.translation import gettext as _
 
 from resoc.access import policy
 from resoc.access.context import Acting
-from resoc.audit.models import AuditAction
+from resoc.audit.models import AuditAction, AuditEntry
 from resoc.audit.services import audit_record, audit_record_listing
-from resoc.organizations.models import OrganizationType
-from resoc.programmes.enrolment_services import _in_custody_at, enrolment_create
+from resoc.people.models import PersonEvent
+from resoc.programmes import enrolment_rules
+from resoc.programmes.enrolment_services import NewPlace, write_places
 from resoc.programmes.models import (
     ACTIVE_GROUP_STATUSES,
-    Enrolment,
-    EnrolmentStatus,
     Group,
     WaitingEntry,
     WaitingStatus,
 )
 from resoc.programmes.services import GROUP_RECORD, can_plan_groups
-from resoc.programmes.waiting import _audit, _event, ranked_list, waiting_entries
+from resoc.programmes.waiting import _audit_entry, _event_entry, ranked_list, waiting_entries
 
 
 @dataclass
@@ -63,24 +64,33 @@ class Allocation:
         return [row for row in self.rows if not row.allocated]
 
 
-class _Preview(Exception):
-    """Raised to roll back the preview's transaction."""
-
-
 def group_prison_id(group: Group) -> int:
     """The organization whose waiting list fills ``group``: where its room is."""
     return group.room.location.organization_id
 
 
-def _fill(acting: Acting, group: Group, *, confirm: bool) -> Allocation:
+@dataclass
+class _Plan:
+    """The decided outcome, with what the confirmation would write."""
+
+    allocation: Allocation
+    places: list[tuple[AllocationRow, NewPlace]]
+    released: list[AllocationRow]
+
+
+def _decide(acting: Acting, group: Group, locked: Group, *, confirm: bool) -> _Plan:
     entries = list(waiting_entries(programme=group.offer.programme, organization_id=group_prison_id(group)))
     ranked = ranked_list(entries)
-    taken = Enrolment.objects.filter(group=group, status=EnrolmentStatus.ENROLLED).count()
-    free_before = max(group.capacity - taken, 0)
-    free = free_before
-    held_in_prison = group.room.location.organization.type == OrganizationType.PRISON
+    facts = enrolment_rules.group_facts(locked, place=group.room.location.organization)
+    readable = policy.readable_person_ids(acting, [e.person_id for e in entries], policy.IDENTITY.key)
+    candidates = enrolment_rules.candidate_facts(
+        facts, [e.person for e in entries if e.person_id in readable]
+    )
+    free_before = max(facts.capacity - facts.taken, 0)
+    free, taken, enrolled = free_before, facts.taken, set(facts.enrolled)
     rows: list[AllocationRow] = []
-    now = timezone.now()
+    places: list[tuple[AllocationRow, NewPlace]] = []
+    released: list[AllocationRow] = []
     for item in ranked:
         entry = item.entry
         row = AllocationRow(position=item.position, entry=entry, allocated=False)
@@ -88,33 +98,58 @@ def _fill(acting: Acting, group: Group, *, confirm: bool) -> Allocation:
         if free <= 0:
             row.reasons.append(_("No place left: the group is full."))
             continue
-        try:
-            with transaction.atomic():
-                enrolment = enrolment_create(acting=acting, group=group, person=entry.person)
-        except PermissionDenied:
+        if entry.person_id not in readable:
             row.reasons.append(_("You may not read this person's record."))
             continue
-        except ValidationError as error:
-            row.reasons.extend(error.messages)
-            row.released = held_in_prison and not _in_custody_at(entry.person, group, timezone.localdate())
-            if row.released and confirm:
-                entry.status = WaitingStatus.RELEASED
-                entry.status_reason = " ".join(error.messages)
-                entry.status_changed_at = now
-                entry.save(update_fields=["status", "status_reason", "status_changed_at"])
-                _audit(entry, acting, AuditAction.UPDATE, status=entry.status, group=str(group.public_id))
-                _event(entry, "waiting_released", acting, group=group.name)
+        candidate = candidates[entry.person_id]
+        reasons, flags = enrolment_rules.refusals(facts, candidate, taken=taken, enrolled=enrolled)
+        # A clash is refused here as in a single enrolment that does not accept it.
+        reasons = reasons or enrolment_rules.clash_refusal(candidate)
+        if reasons:
+            row.reasons.extend(reasons)
+            row.released = facts.held_in_prison and not candidate.held_here
+            if row.released:
+                released.append(row)
             continue
         free -= 1
+        taken += 1
+        enrolled.add(entry.person_id)
         row.allocated = True
-        row.flags = [flag["message"] for flag in enrolment.flags]
+        row.flags = [flag["message"] for flag in flags]
+        places.append((row, NewPlace(person=entry.person, flags=flags)))
+    allocation = Allocation(group=group, rows=rows, free_before=free_before, confirmed=confirm)
+    return _Plan(allocation=allocation, places=places, released=released)
+
+
+def _write(acting: Acting, locked: Group, plan: _Plan) -> None:
+    """The confirmation's writes, a fixed number of statements whatever the length of the list."""
+    now = timezone.now()
+    enrolments = write_places(acting=acting, group=locked, places=[place for _row, place in plan.places])
+    audits: list[AuditEntry] = []
+    events: list[PersonEvent] = []
+    group_id, name = str(locked.public_id), locked.name
+    for (row, _place), enrolment in zip(plan.places, enrolments, strict=True):
+        entry = row.entry
         entry.status = WaitingStatus.ALLOCATED
         entry.enrolment = enrolment
         entry.status_changed_at = now
-        entry.save(update_fields=["status", "enrolment", "status_changed_at"])
-        _audit(entry, acting, AuditAction.UPDATE, status=entry.status, group=str(group.public_id))
-        _event(entry, "waiting_allocated", acting, group=group.name)
-    return Allocation(group=group, rows=rows, free_before=free_before, confirmed=confirm)
+        audits.append(_audit_entry(entry, acting, AuditAction.UPDATE, status=entry.status, group=group_id))
+        events.append(_event_entry(entry, "waiting_allocated", acting, group=name))
+    for row in plan.released:
+        entry = row.entry
+        entry.status = WaitingStatus.RELEASED
+        entry.status_reason = " ".join(row.reasons)
+        entry.status_changed_at = now
+        audits.append(_audit_entry(entry, acting, AuditAction.UPDATE, status=entry.status, group=group_id))
+        events.append(_event_entry(entry, "waiting_released", acting, group=name))
+    WaitingEntry.objects.bulk_update(
+        [row.entry for row, _place in plan.places], ["status", "enrolment", "status_changed_at"]
+    )
+    WaitingEntry.objects.bulk_update(
+        [row.entry for row in plan.released], ["status", "status_reason", "status_changed_at"]
+    )
+    AuditEntry.objects.bulk_create(audits)
+    PersonEvent.objects.bulk_create(events)
 
 
 def group_allocate(
@@ -130,37 +165,31 @@ def group_allocate(
         raise PermissionDenied
     if group.status not in ACTIVE_GROUP_STATUSES:
         raise ValidationError(_("The group is not taking participants: it is finished or cancelled."))
-    result: Allocation | None = None
-    try:
-        with transaction.atomic():
-            result = _fill(acting, group, confirm=confirm)
-            if not confirm:
-                raise _Preview
-            allocated = {row.entry.public_id for row in result.allocated}
-            if expected is not None and allocated != set(expected):
-                raise ValidationError(
-                    _("The waiting list or the people on it changed since the preview; look at it again.")
-                )
-            audit_record(
-                actor=acting.actor,
-                action=AuditAction.UPDATE,
-                record_type=GROUP_RECORD,
-                record_id=str(group.public_id),
-                detail={"allocated": len(allocated), "skipped": len(result.skipped)},
-            )
-    except _Preview:
-        pass
-    assert result is not None
     if not confirm:
+        plan = _decide(acting, group, group, confirm=False)
         # The preview names the people on the list: seeing a name is a read too.
         audit_record_listing(
             actor=acting.actor,
-            person_ids=[row.entry.person.public_id for row in result.rows],
+            person_ids=[row.entry.person.public_id for row in plan.allocation.rows],
             category=policy.IDENTITY.key,
             detail={"group": str(group.public_id), "purpose": "allocation preview"},
         )
-        # The rolled-back writes left the entries in memory as if allocated: show them as they are.
-        for row in result.rows:
-            row.entry.status = WaitingStatus.WAITING
-            row.entry.enrolment = None
-    return result
+        return plan.allocation
+    with transaction.atomic():
+        # The group row is locked so that a planner enrolling one person meanwhile is served in turn.
+        locked = Group.objects.select_for_update().get(pk=group.pk)
+        plan = _decide(acting, group, locked, confirm=True)
+        allocated = {row.entry.public_id for row in plan.allocation.allocated}
+        if expected is not None and allocated != set(expected):
+            raise ValidationError(
+                _("The waiting list or the people on it changed since the preview; look at it again.")
+            )
+        _write(acting, locked, plan)
+        audit_record(
+            actor=acting.actor,
+            action=AuditAction.UPDATE,
+            record_type=GROUP_RECORD,
+            record_id=str(group.public_id),
+            detail={"allocated": len(allocated), "skipped": len(plan.allocation.skipped)},
+        )
+    return plan.allocation

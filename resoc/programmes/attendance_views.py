@@ -32,7 +32,14 @@ from resoc.access.http import ResocRequest, acting_or_403
 from resoc.audit.services import audit_record_listing
 from resoc.programmes import attendance
 from resoc.programmes.attendance import MarkInput
-from resoc.programmes.attendance_reports import Dimension, Figures, Report, utilization_report
+from resoc.programmes.attendance_reports import (
+    Dimension,
+    Figures,
+    NoAccess,
+    Report,
+    report_scope,
+    utilization_report,
+)
 from resoc.programmes.models import (
     AbsenceReason,
     AttendanceMark,
@@ -310,7 +317,10 @@ def _csv(report: Report) -> HttpResponse:
 @require_GET
 def report(request: ResocRequest) -> HttpResponse:
     """Capacity utilization, attendance and completion with a chart, a data table and a CSV export."""
-    acting_or_403(request)
+    try:
+        scope = report_scope(acting_or_403(request))
+    except NoAccess:
+        raise PermissionDenied from None
     form = ReportForm(request.GET or None)
     if request.GET and not form.is_valid():
         return render(
@@ -320,7 +330,9 @@ def report(request: ResocRequest) -> HttpResponse:
         form = ReportForm({})
         form.is_valid()
     data = form.cleaned_data
-    result = utilization_report(dimension=data["by"], starts_on=data["starts_on"], ends_on=data["ends_on"])
+    result = utilization_report(
+        dimension=data["by"], starts_on=data["starts_on"], ends_on=data["ends_on"], organization_ids=scope
+    )
     if request.GET.get("format") == "csv":
         return _csv(result)
     shown = request.GET.get("show", "")

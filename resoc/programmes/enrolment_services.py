@@ -1,6 +1,7 @@
 """Enrolling a person in a group and withdrawing them: one write path each, refusals with reasons.
 
-A place is refused — all reasons together, nothing written — when the group is not taking
+The rules live in ``enrolment_rules`` (shared with the bulk allocation from a waiting list). A place
+is refused — all reasons together, nothing written — when the group is not taking
 participants, the person already holds a place in it, every place is taken, the programme's
 eligibility rules fail for the person (``eligibility.check`` on the group's first day, or today once
 it has started), the group meets in a prison where the person is no longer held (released or
@@ -17,6 +18,8 @@ own groups — only the categories the role reads (identity, education and emplo
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -27,21 +30,12 @@ from django.utils.translation import gettext_lazy
 from resoc.access import policy
 from resoc.access.context import Acting
 from resoc.access.roles import Role
-from resoc.audit.models import AuditAction
-from resoc.audit.services import audit_person
-from resoc.organizations.models import OrganizationType
+from resoc.audit.models import AuditAction, AuditEntry
+from resoc.audit.services import audit_person, audit_person_entry
 from resoc.people.models import Person, Relationship
-from resoc.programmes import selectors
-from resoc.programmes.eligibility import Outcome, check
-from resoc.programmes.models import (
-    ACTIVE_GROUP_STATUSES,
-    Enrolment,
-    EnrolmentStatus,
-    Group,
-    SessionStatus,
-)
+from resoc.programmes import enrolment_rules
+from resoc.programmes.models import Enrolment, EnrolmentStatus, Group
 from resoc.programmes.services import PARTICIPANT_KIND, can_plan_groups, participant_source
-from resoc.sentences.models import CustodyPeriod
 
 ENROLMENT_RECORD = "programme_enrolment"
 PARTICIPANT = policy.register_relation(
@@ -54,13 +48,54 @@ PARTICIPANT = policy.register_relation(
 )
 
 
-def _in_custody_at(person: Person, group: Group, on: object) -> bool:
-    prison = group.room.location.organization
-    return (
-        CustodyPeriod.objects.filter(person=person, prison=prison, admitted_on__lte=on)
-        .exclude(left_on__lte=on)
-        .exists()
+@dataclass(frozen=True)
+class NewPlace:
+    person: Person
+    flags: list[dict[str, Any]]
+    conflicts_accepted: int = 0
+
+
+def write_places(*, acting: Acting, group: Group, places: list[NewPlace]) -> list[Enrolment]:
+    """Write places already decided by ``enrolment_rules``: the enrolments, each one's participant
+    relationship and audit entry — three statements for one place or fifty."""
+    today = timezone.localdate()
+    enrolments = [
+        Enrolment(group=group, person=place.person, flags=place.flags, enrolled_by=acting.user)
+        for place in places
+    ]
+    for enrolment in enrolments:
+        # The references and uniqueness are the database's to enforce (rows just read, a fresh
+        # public id, one current place per group): checking them here took a query per field.
+        enrolment.clean_fields(exclude=["group", "person", "enrolled_by"])
+        enrolment.clean()
+    Enrolment.objects.bulk_create(enrolments)
+    Relationship.objects.bulk_create(
+        Relationship(
+            person=place.person,
+            organization_id=group.offer.organization_id,
+            kind=PARTICIPANT.key,
+            mentor_id=group.facilitator_id,
+            starts_on=today,
+            ends_on=group.ends_on,
+            source=participant_source(group),
+        )
+        for place in places
     )
+    AuditEntry.objects.bulk_create(
+        audit_person_entry(
+            actor=acting.actor,
+            action=AuditAction.CREATE,
+            person_id=place.person.public_id,
+            record_type=ENROLMENT_RECORD,
+            detail={
+                "group": str(group.public_id),
+                "flags": [f["rule"] for f in place.flags],
+                "conflicts_accepted": place.conflicts_accepted,
+            },
+        )
+        for place in places
+    )
+    return enrolments
 
 
 def enrolment_create(
@@ -71,88 +106,23 @@ def enrolment_create(
         raise PermissionDenied
     if not policy.can_read(acting, person, policy.IDENTITY.key):
         raise PermissionDenied
-    today = timezone.localdate()
     with transaction.atomic():
         # The group row is locked so that two planners filling the last place are served in turn.
         locked = Group.objects.select_for_update().get(pk=group.pk)
-        reasons: list[str] = []
-        if locked.status not in ACTIVE_GROUP_STATUSES:
-            reasons.append(_("The group is not taking participants: it is finished or cancelled."))
-        if person.merged_into_id is not None:
-            reasons.append(_("This record was merged into another; enrol the kept record."))
-        current = Enrolment.objects.filter(group=locked, status=EnrolmentStatus.ENROLLED)
-        if current.filter(person=person).exists():
-            reasons.append(_("The person already has a place in this group."))
-        elif current.count() >= locked.capacity:
-            reasons.append(
-                _("The group is full: all %(places)d places are taken.") % {"places": locked.capacity}
-            )
-        on = max(today, locked.starts_on)
-        findings = check(
-            selectors.person_facts(person=person, on=on),
-            locked.offer.programme,
-            on,
-            regime_labels=selectors.regime_level_labels(),
+        facts = enrolment_rules.group_facts(locked, place=group.room.location.organization)
+        candidate = enrolment_rules.candidate_facts(facts, [person])[person.pk]
+        reasons, flags = enrolment_rules.refusals(
+            facts, candidate, taken=facts.taken, enrolled=facts.enrolled
         )
-        reasons.extend(f.message for f in findings if f.outcome == Outcome.FAILED)
-        flags = [
-            {"rule": f.rule.value, "message": f.message} for f in findings if f.outcome == Outcome.UNKNOWN
-        ]
-        held_in_prison = group.room.location.organization.type == OrganizationType.PRISON
-        if held_in_prison and not _in_custody_at(person, group, today):
-            reasons.append(
-                _("The person is no longer held at %(prison)s (released or transferred).")
-                % {"prison": group.room.location.organization.name}
-            )
         if reasons:
             raise ValidationError({"person": reasons})
-        slots = [
-            selectors.Slot(
-                starts_at=s.starts_at,
-                ends_at=s.ends_at,
-                room_id=s.room_id,
-                facilitator_id=locked.facilitator_id,
-            )
-            for s in locked.sessions.filter(status=SessionStatus.SCHEDULED, ends_at__gt=timezone.now())
-        ]
-        clashes = [
-            c
-            for c in selectors.schedule_conflicts(
-                slots, exclude_group_id=locked.pk, person_ids=frozenset({person.pk})
-            )
-            if c.kind == selectors.ConflictKind.PERSON
-        ]
-        if clashes and not accept_conflicts:
-            raise ValidationError(
-                {
-                    "person": [
-                        _("The person's other group meets at the same time."),
-                        *(c.message for c in clashes),
-                    ]
-                }
-            )
-        enrolment = Enrolment(group=locked, person=person, flags=flags, enrolled_by=acting.user)
-        enrolment.full_clean(validate_constraints=False)
-        enrolment.save()
-        Relationship.objects.create(
-            person=person,
-            organization=locked.offer.organization,
-            kind=PARTICIPANT.key,
-            mentor=locked.facilitator,
-            starts_on=today,
-            ends_on=locked.ends_on,
-            source=participant_source(locked),
-        )
-        audit_person(
-            actor=acting.actor,
-            action=AuditAction.CREATE,
-            person_id=person.public_id,
-            record_type=ENROLMENT_RECORD,
-            detail={
-                "group": str(locked.public_id),
-                "flags": [f["rule"] for f in flags],
-                "conflicts_accepted": len(clashes),
-            },
+        clash = enrolment_rules.clash_refusal(candidate)
+        if clash and not accept_conflicts:
+            raise ValidationError({"person": clash})
+        (enrolment,) = write_places(
+            acting=acting,
+            group=locked,
+            places=[NewPlace(person=person, flags=flags, conflicts_accepted=len(candidate.clashes))],
         )
     return enrolment
 

@@ -27,7 +27,7 @@ from resoc.api.access import check_readable, not_found, readable_person
 from resoc.api.auth import acting_of
 from resoc.api.schemas import Problem
 from resoc.audit.services import audit_record_listing
-from resoc.programmes import enrolment_services, selectors, services
+from resoc.programmes import enrolment_services, selectors, services, session_services
 from resoc.programmes.models import Enrolment, Group, Offer, Room, Session
 
 router = Router(tags=["programme groups"])
@@ -362,7 +362,7 @@ def _session_or_404(public_id: uuid.UUID) -> Session:
 )
 def cancel_session(request: HttpRequest, public_id: uuid.UUID, payload: CancelIn) -> SessionOut:
     acting = acting_of(request)
-    session = services.session_cancel(
+    session = session_services.session_cancel(
         acting=acting, session=_session_or_404(public_id), reason=payload.reason
     )
     return _session_out(session)
@@ -383,7 +383,7 @@ def move_session(request: HttpRequest, public_id: uuid.UUID, payload: MoveIn) ->
         room = Room.objects.filter(public_id=payload.room).first()
         if room is None:
             raise ValidationError({"room": [_("No such room.")]})
-    moved, _conflicts = services.session_move(
+    moved, _conflicts = session_services.session_move(
         acting=acting,
         session=session,
         starts_at=payload.starts_at,

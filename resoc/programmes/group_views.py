@@ -24,7 +24,15 @@ from resoc.access import policy
 from resoc.access.context import Acting
 from resoc.access.http import ResocRequest, acting_or_403
 from resoc.audit.services import audit_record_listing
-from resoc.programmes import attendance_views, enrolment_services, selectors, services
+from resoc.programmes import (
+    attendance_views,
+    enrolment_services,
+    schedule_week,
+    selectors,
+    services,
+    session_services,
+)
+from resoc.programmes.attendance_reports import may_read_report
 from resoc.programmes.group_forms import (
     CancelForm,
     EnrolForm,
@@ -60,6 +68,7 @@ def group_list(request: ResocRequest) -> HttpResponse:
             "filter_query": filters.urlencode(),
             "filtered": filtered,
             "may_create": may_create,
+            "may_report": may_read_report(acting),
         },
     )
 
@@ -105,6 +114,32 @@ def group_detail(request: ResocRequest, public_id: uuid.UUID) -> HttpResponse:
             "participants": participants,
             "enrol_form": EnrolForm(),
             **attendance_views.group_attendance_context(acting, group, sessions),
+        },
+    )
+
+
+@login_required
+@require_GET
+def group_week(request: ResocRequest, public_id: uuid.UUID) -> HttpResponse:
+    """The group's sessions of one week as a grid of seven days (``?week=2027-W01``)."""
+    acting = acting_or_403(request)
+    group = _group_or_404(public_id)
+    requested = request.GET.get("week", "")
+    monday = schedule_week.parse_week(requested) if requested else None
+    if requested and monday is None:
+        raise Http404
+    week = schedule_week.group_week(
+        group=group, monday=monday or schedule_week.default_monday(group, timezone.localdate())
+    )
+    return render(
+        request,
+        "programmes/group_week.html",
+        {
+            "group": group,
+            "week": week,
+            "today": timezone.localdate(),
+            "may_plan": services.can_plan_groups(acting, group.offer.organization_id)
+            and group.status in ACTIVE_GROUP_STATUSES,
         },
     )
 
@@ -219,7 +254,7 @@ def session_cancel(request: ResocRequest, public_id: uuid.UUID) -> HttpResponse:
     try:
         if not form.is_valid():
             raise ValidationError(_("Say why the session is cancelled."))
-        services.session_cancel(acting=acting, session=session, reason=form.cleaned_data["reason"])
+        session_services.session_cancel(acting=acting, session=session, reason=form.cleaned_data["reason"])
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -307,7 +342,7 @@ def session_move(request: ResocRequest, public_id: uuid.UUID) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                services.session_move(
+                session_services.session_move(
                     acting=acting,
                     session=session,
                     starts_at=data["starts_at"],

@@ -11,6 +11,7 @@ urlpatterns = [
     path("groups/new/", group_views.group_create, name="group_create"),
     path("groups/<uuid:public_id>/", group_views.group_detail, name="group_detail"),
     path("groups/<uuid:public_id>/edit/", group_views.group_edit, name="group_edit"),
+    path("groups/<uuid:public_id>/week/", group_views.group_week, name="group_week"),
     path("groups/<uuid:public_id>/cancel/", group_views.group_cancel, name="group_cancel"),
     path("groups/<uuid:public_id>/enrol/", group_views.enrol, name="enrol"),
     path("enrolments/<uuid:public_id>/withdraw/", group_views.withdraw, name="withdraw"),
@@ -33,6 +34,7 @@ urlpatterns += [
         waiting_views.waiting_from_measure,
         name="waiting_from_measure",
     ),
+    path("waiting/measure/<uuid:public_id>/", waiting_views.measure_waiting_add, name="measure_waiting_add"),
     path("waiting/<uuid:public_id>/", waiting_views.waiting_change, name="waiting_change"),
     path("groups/<uuid:public_id>/allocate/", waiting_views.group_allocate, name="group_allocate"),
 ]

@@ -23,8 +23,8 @@ from django.utils.translation import gettext_lazy, ngettext
 from resoc.access import policy
 from resoc.access.context import Acting
 from resoc.access.roles import Role
-from resoc.audit.models import AuditAction
-from resoc.audit.services import audit_person
+from resoc.audit.models import AuditAction, AuditEntry
+from resoc.audit.services import audit_person_entry
 from resoc.organizations.models import Organization, OrganizationType
 from resoc.people.models import Person, PersonEvent
 from resoc.plans.models import Measure as PlanMeasure
@@ -59,13 +59,22 @@ EVENT_LABELS = {
 }
 
 
-def can_manage_waiting(acting: Acting, *, programme: Programme, organization_id: int) -> bool:
-    """The prison's resocialization officers, or staff planning groups of an organization delivering it."""
+def can_manage_waiting(
+    acting: Acting, *, programme: Programme, organization_id: int, deliverers: frozenset[int] | None = None
+) -> bool:
+    """The prison's resocialization officers, or staff planning groups of an organization delivering it.
+
+    ``deliverers`` (the organizations of the programme's active offers) may be passed by a caller
+    that has read them for many programmes at once.
+    """
     if acting.role in PRISON_ROLES and organization_id in acting.scope_organization_ids:
         return True
-    deliverers = Offer.objects.filter(programme=programme, is_active=True).values_list(
-        "organization_id", flat=True
-    )
+    if deliverers is None:
+        deliverers = frozenset(
+            Offer.objects.filter(programme=programme, is_active=True).values_list(
+                "organization_id", flat=True
+            )
+        )
     return any(can_plan_groups(acting, org_id) for org_id in deliverers)
 
 
@@ -76,8 +85,9 @@ def _check(acting: Acting, *, programme: Programme, organization_id: int, person
         raise PermissionDenied
 
 
-def _event(entry: WaitingEntry, type: str, acting: Acting, **parameters: object) -> None:
-    PersonEvent.objects.create(
+def _event_entry(entry: WaitingEntry, type: str, acting: Acting, **parameters: object) -> PersonEvent:
+    """The timeline event ``_event`` writes, unsaved: for writers that store many at once."""
+    return PersonEvent(
         person_id=entry.person_id,
         type=type,
         category=policy.IDENTITY.key,
@@ -92,14 +102,23 @@ def _event(entry: WaitingEntry, type: str, acting: Acting, **parameters: object)
     )
 
 
-def _audit(entry: WaitingEntry, acting: Acting, action: AuditAction, **detail: object) -> None:
-    audit_person(
+def _event(entry: WaitingEntry, type: str, acting: Acting, **parameters: object) -> None:
+    _event_entry(entry, type, acting, **parameters).save()
+
+
+def _audit_entry(entry: WaitingEntry, acting: Acting, action: AuditAction, **detail: object) -> AuditEntry:
+    """The audit entry ``_audit`` writes, unsaved."""
+    return audit_person_entry(
         actor=acting.actor,
         action=action,
         person_id=entry.person.public_id,
         record_type=WAITING_RECORD,
         detail={"entry": str(entry.public_id), "programme": entry.programme.code, **detail},
     )
+
+
+def _audit(entry: WaitingEntry, acting: Acting, action: AuditAction, **detail: object) -> None:
+    _audit_entry(entry, acting, action, **detail).save()
 
 
 def _add(

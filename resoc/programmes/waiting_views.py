@@ -27,7 +27,7 @@ from resoc.access.http import ResocRequest, acting_or_403
 from resoc.audit.services import audit_record_listing
 from resoc.organizations.models import Organization
 from resoc.plans.models import Measure
-from resoc.programmes import allocation, selectors, waiting
+from resoc.programmes import allocation, measure_waiting, selectors, waiting
 from resoc.programmes.models import ACTIVE_GROUP_STATUSES, Programme, WaitingEntry, WaitingOverride
 
 
@@ -157,6 +157,52 @@ def waiting_from_measure(request: ResocRequest, public_id: uuid.UUID) -> HttpRes
     else:
         messages.success(request, _("%(name)s is on the waiting list.") % {"name": measure.goal.plan.person})
     return redirect(_list_url(programme, organization))
+
+
+@login_required
+@require_POST
+def measure_waiting_add(request: ResocRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Put the person of a plan measure on a waiting list chosen on the plan (htmx: the measure's
+    waiting part is answered; without JavaScript, back to the plan)."""
+    acting = acting_or_403(request)
+    measure = Measure.objects.select_related("goal__plan__person").filter(public_id=public_id).first()
+    # A measure of a person one may not read looks like one that does not exist.
+    if measure is None or not policy.can_read(acting, measure.goal.plan.person, policy.IDENTITY.key):
+        raise Http404
+    person = measure.goal.plan.person
+    state = measure_waiting.measures_waiting(acting, [measure], offer_waiting=True).get(measure.pk)
+    options = {option.value: option for option in (state.options if state else [])}
+    if not options:
+        # Not a programme measure, closed, or no list this user keeps: nothing to add here.
+        raise PermissionDenied
+    chosen = options.get(request.POST.get("list", ""))
+    errors: list[str] = []
+    if chosen is None:
+        errors = [_("Choose one of the listed waiting lists.")]
+    else:
+        try:
+            waiting.waiting_entry_add_from_measure(
+                acting=acting, measure=measure, programme=chosen.programme, organization=chosen.organization
+            )
+        except ValidationError as error:
+            errors = error.messages
+    if request.htmx:
+        # 200 even with errors: htmx swaps only successful responses, and the errors must be shown.
+        return render(
+            request,
+            "programmes/waiting/_measure.html",
+            {
+                "measure": measure,
+                "waiting": measure_waiting.measures_waiting(acting, [measure]).get(measure.pk),
+                "waiting_errors": errors,
+            },
+        )
+    if errors:
+        for message in errors:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("%(name)s is on the waiting list.") % {"name": person})
+    return redirect(reverse("plans:detail", args=[person.public_id]) + f"#measure-{measure.public_id}")
 
 
 def _entry_or_404(public_id: uuid.UUID) -> WaitingEntry:

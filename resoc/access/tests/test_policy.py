@@ -149,3 +149,21 @@ def test_merged_records_are_not_listed(world):
     world.person.merged_into = survivor
     world.person.save()
     assert not policy.visible_persons(world.acting("prison_officer")).filter(pk=world.person.pk).exists()
+
+
+@pytest.mark.parametrize("category", ["identity", "family", "health"])
+@pytest.mark.parametrize("persona", ["prison_officer", "other_prison_officer", "ngo_coordinator", "analyst"])
+def test_readable_person_ids_answers_as_can_read_does_for_each_person(world, persona, category):
+    from resoc.people.models import Person
+
+    related = Person.objects.create(given_names="Anna", family_name="Liepa", sex="female")
+    consented = Person.objects.create(given_names="Ilze", family_name="Ozola", sex="female")
+    stranger = Person.objects.create(given_names="Juris", family_name="Kalns", sex="male")
+    for person in (related, consented):
+        add_relationship(person, "test-ngo", "referral")
+        add_relationship(person, "jelgavas-cietums", "custody")
+    add_consent(consented, world.ngo, ["identity", "family"])
+    acting = world.acting(persona)
+    people = [world.person, related, consented, stranger]
+    expected = {p.pk for p in people if policy.can_read(acting, p, category)}
+    assert policy.readable_person_ids(acting, [p.pk for p in people], category) == expected

@@ -59,7 +59,7 @@ def test_the_figures_of_a_programme(world, filled) -> None:
     assert (f.registers_filled, f.sessions_scheduled) == (1, 1)
     assert (f.attended, f.marks, f.attendance) == (3, 4, Decimal("75.0"))
     assert (f.completed, f.outcomes, f.completion) == (1, 2, Decimal("50.0"))
-    assert [g.group for g in row.groups] == [filled]
+    assert [(g.group.public_id, g.group.name) for g in row.groups] == [(filled.public_id, filled.name)]
     by_prison = utilization_report(dimension=Dimension.PRISON, starts_on=start, ends_on=end)
     assert [r.key for r in by_prison.rows] == ["jelgavas-cietums"]
 
@@ -117,3 +117,45 @@ def test_a_period_ending_before_it_starts_is_refused(world) -> None:
     )
     assert response.status_code == 422
     assert "ends before it starts" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "persona", ["analyst", "project_manager", "system_admin", "org_admin", "prison_officer"]
+)
+def test_the_roles_that_steer_programmes_read_the_report(world, filled, persona: str) -> None:
+    start, end = period()
+    query = {"starts_on": start.isoformat(), "ends_on": end.isoformat()}
+    response = english_client(world, persona).get(reverse("programmes:attendance_report"), query)
+    assert response.status_code == 200
+    assert "4 / 30" in response.content.decode()
+
+
+def test_an_organization_reads_only_the_groups_it_delivers_or_hosts(world, filled) -> None:
+    start, end = period()
+    query = {"starts_on": start.isoformat(), "ends_on": end.isoformat()}
+    client = english_client(world, "other_prison_officer")
+    html = client.get(reverse("programmes:attendance_report"), query).content.decode()
+    assert "4 / 30" not in html
+    assert "No programme group ran in this period." in html
+    exported = client.get(reverse("programmes:attendance_report"), {**query, "format": "csv"})
+    assert filled.name not in exported.content.decode("utf-8-sig")
+
+
+@pytest.mark.parametrize(
+    "persona",
+    [
+        "facilitator",
+        "probation_officer",
+        "career_consultant",
+        "social_worker",
+        "ngo_coordinator",
+        "mentor",
+        "auditor",
+    ],
+)
+def test_other_roles_may_not_read_the_report(world, filled, persona: str) -> None:
+    client = english_client(world, persona)
+    assert client.get(reverse("programmes:attendance_report")).status_code == 403
+    assert client.get(reverse("programmes:attendance_report"), {"format": "csv"}).status_code == 403
+    groups = client.get(reverse("programmes:groups"))
+    assert reverse("programmes:attendance_report") not in groups.content.decode()

@@ -15,7 +15,7 @@ from django.utils import translation
 from resoc.access.models import Membership, User
 from resoc.access.roles import Role
 from resoc.audit.models import AuditEntry
-from resoc.programmes import selectors, services
+from resoc.programmes import selectors, services, session_services
 from resoc.programmes.models import Group, GroupStatus, Room, Session, SessionStatus
 from resoc.programmes.recurrence import RIGA
 from resoc.programmes.services import GroupSpec
@@ -78,7 +78,9 @@ def test_other_organizations_may_not_change_or_cancel_a_group(world, directory) 
     with pytest.raises(PermissionDenied):
         services.group_cancel(acting=other, group=group, reason="Nav telpas")
     with pytest.raises(PermissionDenied):
-        services.session_cancel(acting=other, session=group.sessions.earliest("starts_at"), reason="Svētki")
+        session_services.session_cancel(
+            acting=other, session=group.sessions.earliest("starts_at"), reason="Svētki"
+        )
     group.refresh_from_db()
     assert group.capacity == 10
     assert group.status == GroupStatus.PLANNED
@@ -125,8 +127,8 @@ def test_changing_the_schedule_keeps_exceptions_of_remaining_sessions(world, dir
     acting = world.acting("prison_officer")
     group = create(world, directory)
     first, second = list(group.sessions.order_by("starts_at")[:2])
-    services.session_cancel(acting=acting, session=first, reason="Karantīna")
-    services.session_move(
+    session_services.session_cancel(acting=acting, session=first, reason="Karantīna")
+    session_services.session_move(
         acting=acting, session=second, starts_at=dt.datetime(2027, 1, 7, 12, 0), reason="Eksāmeni"
     )
     # Mondays only now: Wednesday the 6th (moved to Thursday) goes, the cancelled Monday stays cancelled.
@@ -196,7 +198,9 @@ def test_moving_a_session_onto_another_group_is_refused(world, directory) -> Non
     session = other.sessions.order_by("starts_at").first()
     assert session is not None
     with pytest.raises(ValidationError) as error:
-        services.session_move(acting=acting, session=session, starts_at=dt.datetime(2027, 1, 4, 10, 30))
+        session_services.session_move(
+            acting=acting, session=session, starts_at=dt.datetime(2027, 1, 4, 10, 30)
+        )
     assert "the room Klase 1 is taken" in " ".join(error.value.messages)
     session.refresh_from_db()
     assert session.starts_at.astimezone(RIGA).hour == 16
