@@ -385,7 +385,7 @@ def referral_transition(*, acting: Acting, referral: Referral, action: str, reas
         chosen = Action(action)
     except ValueError:
         raise ValidationError(_("Unknown action."), code="unknown_action") from None
-    if chosen in (Action.EXPIRE, Action.REROUTE):
+    if chosen in (Action.EXPIRE, Action.REROUTE) or rules.side_of(acting, referral) != rules.TRANSITIONS[chosen][2]:
         raise PermissionDenied
     errors = _Errors()
     reason = errors.text("reason", reason, required=chosen in rules.REASON_REQUIRED)
