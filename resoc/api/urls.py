@@ -11,6 +11,7 @@ from resoc.imports.api import router as imports_router
 from resoc.plans.api import router as plans_router
 from resoc.programmes.api import router as programmes_router
 from resoc.programmes.hsds import router as hsds_router
+from resoc.referrals.api import router as referrals_router
 from resoc.release.api import router as release_router
 from resoc.sentences.api import router as sentences_router
 
@@ -36,3 +37,4 @@ api.add_router("", casework_router)
 api.add_router("", imports_router)
 api.add_router("", programmes_router)
 api.add_router("", hsds_router)
+api.add_router("", referrals_router)
