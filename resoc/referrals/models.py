@@ -48,7 +48,7 @@ class Urgency(models.TextChoices):
 
 class Referral(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="referrals")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="referrals")
     sender_organization = models.ForeignKey(
         "organizations.Organization",
         verbose_name=_("referring organization"),
