@@ -39,6 +39,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--import-rows", type=int, default=2000, help="rows of the register import measured (default 2000)"
     )
+    parser.add_argument(
+        "--referrals", type=int, default=50_000, help="referrals in the measured NGO inbox (default 50000; 0 skips)"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary SQLite database")
     parser.add_argument("--output", type=Path, default=RESULTS, help="where to write the JSON results")
     return parser.parse_args()
@@ -282,6 +285,11 @@ def run(  # Django's objects are imported after setup and handed in
     if args.import_rows:
         print(f"Importing a register file of {args.import_rows:,} rows…", flush=True)
         figures["import"] = run_import_benchmark(args.import_rows)
+    if args.referrals:
+        from benchmarks.referrals_bench import run_referrals_benchmark
+
+        print(f"Measuring an NGO referral inbox of {args.referrals:,} referrals…", flush=True)
+        figures["referrals"] = run_referrals_benchmark(referrals=args.referrals, runs=args.runs)
     return figures
 
 
@@ -332,6 +340,11 @@ def print_table(figures: dict[str, Any]) -> None:
     print()
     for label, value in rows:
         print(f"{label.ljust(width)}  {value}")
+    if "referrals" in figures:
+        from benchmarks.referrals_bench import print_referrals
+
+        print()
+        print_referrals(figures["referrals"])
     if "caseload" in figures:
         from benchmarks.caseload_bench import print_table as print_caseload
 

@@ -61,7 +61,9 @@ def box(acting: Acting, which: Box, filters: Filters | None = None) -> QuerySet[
     elif filters.due == Due.EXPIRING:
         until = add_working_days(today, rules.remind_days())
         found = found.filter(state=State.SENT, respond_by__gte=today, respond_by__lte=until)
-    return found.select_related("person", "sender_organization", "receiver_organization", "sender").order_by(
+    return found.select_related(
+        "person", "sender_organization", "receiver_organization", "sender", "accepted_by", "measure", "previous"
+    ).order_by(
         "-created_at", "-id"
     )
 

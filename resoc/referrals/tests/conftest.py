@@ -50,3 +50,9 @@ def refer(world: World, *, persona: str = "prison_officer", receiver: Organizati
         categories=kwargs.pop("categories", ["identity", "family"]),
         **kwargs,
     )
+
+
+@pytest.fixture(autouse=True)
+def _pages_in_english(settings) -> None:
+    """Pages in English unless a test asks for Latvian, so that assertions read the msgids."""
+    settings.LANGUAGE_CODE = "en"
