@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from resoc.people.models import Person, plain_text_validator
 
@@ -21,16 +22,16 @@ TEXT_MAX = 2000
 
 
 class State(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    SENT = "sent", _("Sent")
-    ACCEPTED = "accepted", _("Accepted")
-    DECLINED = "declined", _("Declined")
-    IN_PROGRESS = "in_progress", _("In progress")
-    COMPLETED = "completed", _("Completed")
-    CANCELLED = "cancelled", _("Cancelled")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-    EXPIRED = "expired", _("Expired")
-    REROUTED = "rerouted", _("Re-routed")
+    DRAFT = "draft", pgettext_lazy("referral state", "Draft")
+    SENT = "sent", pgettext_lazy("referral state", "Sent")
+    ACCEPTED = "accepted", pgettext_lazy("referral state", "Accepted")
+    DECLINED = "declined", pgettext_lazy("referral state", "Declined")
+    IN_PROGRESS = "in_progress", pgettext_lazy("referral state", "In progress")
+    COMPLETED = "completed", pgettext_lazy("referral state", "Completed")
+    CANCELLED = "cancelled", pgettext_lazy("referral state", "Cancelled")
+    WITHDRAWN = "withdrawn", pgettext_lazy("referral state", "Withdrawn")
+    EXPIRED = "expired", pgettext_lazy("referral state", "Expired")
+    REROUTED = "rerouted", pgettext_lazy("referral state", "Re-routed")
 
 
 # While a referral is in one of these, the receiver works with the person (a "referral" relationship).
