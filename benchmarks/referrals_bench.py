@@ -89,7 +89,11 @@ def _inbox(code: str, referrals: int) -> tuple[Any, Any]:
     for person in persons:
         person.refresh_derived_fields()
     Person.objects.bulk_create(persons, batch_size=1000)
-    saved = list(Person.objects.filter(family_name=f"Nosūtītais{code[-2:]}").order_by("pk").values_list("pk", flat=True))
+    saved = list(
+        Person.objects.filter(family_name=f"Nosūtītais{code[-2:]}")
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     open_states = [State.SENT, State.ACCEPTED, State.IN_PROGRESS]
     closed_states = [State.COMPLETED, State.DECLINED, State.EXPIRED]
     rows: list[Referral] = []
@@ -113,8 +117,12 @@ def _inbox(code: str, referrals: int) -> tuple[Any, Any]:
                     created_at=sent,
                     sent_at=sent,
                     respond_by=add_working_days(sent_day, 10) if state == State.SENT else None,
-                    accepted_at=sent + dt.timedelta(days=2) if state in (State.ACCEPTED, State.IN_PROGRESS, State.COMPLETED) else None,
-                    accepted_by=coordinator if state in (State.ACCEPTED, State.IN_PROGRESS, State.COMPLETED) else None,
+                    accepted_at=sent + dt.timedelta(days=2)
+                    if state in (State.ACCEPTED, State.IN_PROGRESS, State.COMPLETED)
+                    else None,
+                    accepted_by=coordinator
+                    if state in (State.ACCEPTED, State.IN_PROGRESS, State.COMPLETED)
+                    else None,
                     closed_at=None if latest else sent + dt.timedelta(days=20),
                     state_changed_at=sent,
                 )
@@ -123,24 +131,50 @@ def _inbox(code: str, referrals: int) -> tuple[Any, Any]:
     ids = dict(Referral.objects.filter(receiver_organization=ngo).values_list("public_id", "pk"))
     insert_objects(
         Transition,
-        [Transition(referral_id=ids[r.public_id], from_state="", to_state=State.SENT, at=r.created_at, by=officer) for r in rows],
+        [
+            Transition(
+                referral_id=ids[r.public_id], from_state="", to_state=State.SENT, at=r.created_at, by=officer
+            )
+            for r in rows
+        ],
     )
     insert_objects(
         Relationship,
         [
-            Relationship(person_id=r.person_id, organization=ngo, kind="referral", starts_on=today - dt.timedelta(days=5), source=f"referral:{r.public_id}")
+            Relationship(
+                person_id=r.person_id,
+                organization=ngo,
+                kind="referral",
+                starts_on=today - dt.timedelta(days=5),
+                source=f"referral:{r.public_id}",
+            )
             for r in rows
             if r.state in open_states
         ],
     )
     insert_objects(
         Relationship,
-        [Relationship(person_id=pid, organization=prison, kind="custody", starts_on=today - dt.timedelta(days=400), source="bench") for pid in saved],
+        [
+            Relationship(
+                person_id=pid,
+                organization=prison,
+                kind="custody",
+                starts_on=today - dt.timedelta(days=400),
+                source="bench",
+            )
+            for pid in saved
+        ],
     )
     insert_objects(
         Consent,
         [
-            Consent(person_id=pid, organization=ngo, categories=" identity family ", purpose="Mērījums", given_on=today - dt.timedelta(days=30))
+            Consent(
+                person_id=pid,
+                organization=ngo,
+                categories=" identity family ",
+                purpose="Mērījums",
+                given_on=today - dt.timedelta(days=30),
+            )
             for pid in saved
         ],
     )
@@ -156,7 +190,7 @@ def run_referrals_benchmark(*, referrals: int = 50_000, runs: int = 30) -> dict[
     from resoc.demo.bulk import refresh_statistics
 
     started = time.perf_counter()
-    coordinator, ngo = _inbox(f"bench-ngo-{uuid.uuid4().hex[:6]}", referrals)
+    coordinator, _ngo = _inbox(f"bench-ngo-{uuid.uuid4().hex[:6]}", referrals)
     small_coordinator, _small = _inbox(f"bench-ngo-{uuid.uuid4().hex[:6]}", 2 * PER_PERSON)
     refresh_statistics()
     seconds = time.perf_counter() - started
@@ -216,8 +250,17 @@ def run_referrals_benchmark(*, referrals: int = 50_000, runs: int = 30) -> dict[
 
 
 def print_referrals(figures: dict[str, Any]) -> None:
-    print(f"Referral inbox of an NGO with {figures['referrals']:,} referrals on {figures['database']} (load {figures['load_average_at_start']})")
-    for key in ("inbox_first_page", "inbox_page_200", "inbox_overdue", "inbox_in_progress", "api_list", "api_list_page_100"):
+    print(
+        f"Referral inbox of an NGO with {figures['referrals']:,} referrals on {figures['database']} (load {figures['load_average_at_start']})"
+    )
+    for key in (
+        "inbox_first_page",
+        "inbox_page_200",
+        "inbox_overdue",
+        "inbox_in_progress",
+        "api_list",
+        "api_list_page_100",
+    ):
         f = figures[key]
         print(f"  {f['url']:<40} median {f['median_ms']:>8} ms, p95 {f['p95_ms']:>8} ms ({f['runs']} runs)")
     q = figures["queries"]
@@ -228,7 +271,9 @@ def print_referrals(figures: dict[str, Any]) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--referrals", type=int, default=50_000)
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--output", type=Path, help="also write the figures as JSON here")

@@ -40,7 +40,10 @@ def parse_args() -> argparse.Namespace:
         "--import-rows", type=int, default=2000, help="rows of the register import measured (default 2000)"
     )
     parser.add_argument(
-        "--referrals", type=int, default=50_000, help="referrals in the measured NGO inbox (default 50000; 0 skips)"
+        "--referrals",
+        type=int,
+        default=50_000,
+        help="referrals in the measured NGO inbox (default 50000; 0 skips)",
     )
     parser.add_argument("--keep", action="store_true", help="keep the temporary SQLite database")
     parser.add_argument("--output", type=Path, default=RESULTS, help="where to write the JSON results")

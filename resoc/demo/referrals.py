@@ -36,6 +36,8 @@ REASONS = [
     "Palīdzība dokumentu kārtošanā",
 ]
 HISTORY_SHARE = 0.35
+# (from state, to state, at, by, by organization id, reason)
+Step = tuple[str, str, dt.datetime, User | None, int | None, str]
 
 
 @dataclass(frozen=True)
@@ -53,8 +55,9 @@ def seed_referrals(
 ) -> ReferralCounts:
     ngo_ids = {org.pk for org in orgs.values() if org.type == OrganizationType.NGO}
     demo_rows = list(
-        Relationship.objects.filter(kind="referral", source=SOURCE, organization_id__in=ngo_ids, ends_on__isnull=True)
-        .order_by("pk")
+        Relationship.objects.filter(
+            kind="referral", source=SOURCE, organization_id__in=ngo_ids, ends_on__isnull=True
+        ).order_by("pk")
     )
     holders = {
         row.person_id: row.organization_id
@@ -70,7 +73,7 @@ def seed_referrals(
     employment = [org for org in orgs.values() if org.type == OrganizationType.EMPLOYMENT_BRANCH]
     social = [org for org in orgs.values() if org.type == OrganizationType.SOCIAL_SERVICE and org.is_active]
     referrals: list[Referral] = []
-    paths: list[list[tuple[str, str, dt.datetime, User | None, int | None, str]]] = []
+    paths: list[list[Step]] = []
     rewritten: list[Relationship] = []
     for row in demo_rows:
         sender_id = holders.get(row.person_id)
@@ -99,7 +102,10 @@ def seed_referrals(
             sent_at=sent,
             state_changed_at=sent,
         )
-        path = [("", State.DRAFT, sent, sender, sender_id, ""), (State.DRAFT, State.SENT, sent, sender, sender_id, "")]
+        path: list[Step] = [
+            ("", State.DRAFT, sent, sender, sender_id, ""),
+            (State.DRAFT, State.SENT, sent, sender, sender_id, ""),
+        ]
         if state == State.SENT:
             # Sent recently (some overdue: the demo inbox's filter has something to find).
             sent_day = today - dt.timedelta(days=rng.randint(0, 16))
@@ -115,7 +121,9 @@ def seed_referrals(
             if state == State.IN_PROGRESS:
                 started = accepted + dt.timedelta(days=rng.randint(0, 5))
                 referral.state_changed_at = started
-                path.append((State.ACCEPTED, State.IN_PROGRESS, started, coordinator, row.organization_id, ""))
+                path.append(
+                    (State.ACCEPTED, State.IN_PROGRESS, started, coordinator, row.organization_id, "")
+                )
         referrals.append(referral)
         paths.append(path)
         row.source = f"referral:{referral.public_id}"
@@ -124,6 +132,7 @@ def seed_referrals(
             pool = [org for org in employment + social if org.pk != sender_org.pk]
             earlier = sent_day - dt.timedelta(days=rng.randint(40, 200))
             closed_state = [State.COMPLETED, State.COMPLETED, State.DECLINED, State.EXPIRED][rng.randrange(4)]
+            old_sent = _at(earlier, 10)
             old = Referral(
                 public_id=uuid.UUID(int=rng.getrandbits(128), version=4),
                 person_id=row.person_id,
@@ -133,11 +142,14 @@ def seed_referrals(
                 reason="Reģistrācija bezdarbnieka statusam un karjeras konsultācija",
                 categories=" identity education_employment ",
                 state=closed_state,
-                created_at=_at(earlier, 10),
-                sent_at=_at(earlier, 10),
+                created_at=old_sent,
+                sent_at=old_sent,
                 respond_by=add_working_days(earlier, 10),
             )
-            old_path = [("", State.DRAFT, old.sent_at, sender, sender_id, ""), (State.DRAFT, State.SENT, old.sent_at, sender, sender_id, "")]
+            old_path: list[Step] = [
+                ("", State.DRAFT, old_sent, sender, sender_id, ""),
+                (State.DRAFT, State.SENT, old_sent, sender, sender_id, ""),
+            ]
             end = _at(add_working_days(earlier, 11), 8)
             if closed_state == State.COMPLETED:
                 old.accepted_at = _at(earlier + dt.timedelta(days=rng.randint(1, 9)), 12)
@@ -145,20 +157,38 @@ def seed_referrals(
                 end = old.accepted_at + dt.timedelta(days=rng.randint(10, 30))
                 old_path += [
                     (State.SENT, State.ACCEPTED, old.accepted_at, None, old.receiver_organization.pk, ""),
-                    (State.ACCEPTED, State.IN_PROGRESS, old.accepted_at, None, old.receiver_organization.pk, ""),
-                    (State.IN_PROGRESS, State.COMPLETED, end, None, old.receiver_organization.pk, old.outcome),
+                    (
+                        State.ACCEPTED,
+                        State.IN_PROGRESS,
+                        old.accepted_at,
+                        None,
+                        old.receiver_organization.pk,
+                        "",
+                    ),
+                    (
+                        State.IN_PROGRESS,
+                        State.COMPLETED,
+                        end,
+                        None,
+                        old.receiver_organization.pk,
+                        old.outcome,
+                    ),
                 ]
             elif closed_state == State.DECLINED:
                 old.decline_reason = "Persona nav mūsu apkalpošanas teritorijā"
                 end = _at(earlier + dt.timedelta(days=2), 14)
-                old_path.append((State.SENT, State.DECLINED, end, None, old.receiver_organization.pk, old.decline_reason))
+                old_path.append(
+                    (State.SENT, State.DECLINED, end, None, old.receiver_organization.pk, old.decline_reason)
+                )
             else:
                 old_path.append((State.SENT, State.EXPIRED, end, None, None, ""))
             old.closed_at = old.state_changed_at = end
             referrals.append(old)
             paths.append(old_path)
     Referral.objects.bulk_create(referrals, batch_size=1000)
-    saved = dict(Referral.objects.filter(public_id__in=[r.public_id for r in referrals]).values_list("public_id", "pk"))
+    saved = dict(
+        Referral.objects.filter(public_id__in=[r.public_id for r in referrals]).values_list("public_id", "pk")
+    )
     transitions = [
         Transition(
             referral_id=saved[referral.public_id],

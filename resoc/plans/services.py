@@ -367,7 +367,9 @@ def measure_status_follow_programme(
     return _measure_status_change(acting, measure, status, programme_enrolment=enrolment)
 
 
-def measure_status_follow_referral(*, acting: Acting, measure: Measure, status: str, referral: str) -> Measure:
+def measure_status_follow_referral(
+    *, acting: Acting, measure: Measure, status: str, referral: str
+) -> Measure:
     """The status a referral's answer or outcome gives its plan measure (``referrals.services``).
 
     The receiving organization that accepts or completes the referral is no planner of the person:

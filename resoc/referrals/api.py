@@ -121,7 +121,11 @@ class ReferralIn(Schema):
 
 class ActionIn(Schema):
     model_config = ConfigDict(extra="forbid")
-    reason: str = Field(default="", max_length=TEXT_MAX, description="Required to decline, complete (the outcome) and withdraw.")
+    reason: str = Field(
+        default="",
+        max_length=TEXT_MAX,
+        description="Required to decline, complete (the outcome) and withdraw.",
+    )
 
 
 class RerouteIn(Schema):
@@ -186,7 +190,9 @@ def _detail(acting: Acting, referral: Referral) -> dict[str, Any]:
                 "to_state": s.transition.to_state,
                 "at": s.transition.at,
                 "by": s.transition.by.get_username() if s.transition.by else None,
-                "by_organization": s.transition.by_organization.code if s.transition.by_organization else None,
+                "by_organization": s.transition.by_organization.code
+                if s.transition.by_organization
+                else None,
                 "reason": s.transition.reason,
                 "seconds_in_state": int(s.duration.total_seconds()) if s.duration is not None else None,
             }
@@ -207,7 +213,10 @@ def _referral(acting: Acting, public_id: uuid.UUID) -> Referral:
     referral = selectors.referral_for(acting, public_id)
     if referral is None:
         audit_record(
-            actor=acting.actor, action=AuditAction.DENIED, record_type=services.RECORD_TYPE, record_id=str(public_id)
+            actor=acting.actor,
+            action=AuditAction.DENIED,
+            record_type=services.RECORD_TYPE,
+            record_id=str(public_id),
         )
         raise not_found()
     return referral
@@ -229,7 +238,12 @@ def _run(call: Any) -> Any:
         raise
 
 
-@router.get("/referrals", response={200: ReferralPage, **_ERRORS}, summary="Referrals received or sent", operation_id="list_referrals")
+@router.get(
+    "/referrals",
+    response={200: ReferralPage, **_ERRORS},
+    summary="Referrals received or sent",
+    operation_id="list_referrals",
+)
 def list_referrals(request: HttpRequest, filters: Query[ReferralQuery]) -> dict[str, Any]:
     """The organization's inbox (received, drafts excluded) or outbox, newest first, 50 a page."""
     acting = _handler(request)
@@ -245,7 +259,12 @@ def list_referrals(request: HttpRequest, filters: Query[ReferralQuery]) -> dict[
     page, rows = selectors.page_of(acting, found, filters.page)
     shown = [row.referral.person.public_id for row in rows if row.name_visible]
     if shown:
-        audit_record_listing(actor=acting.actor, person_ids=shown, category=policy.IDENTITY.key, detail={"list": f"referrals_{filters.box}"})
+        audit_record_listing(
+            actor=acting.actor,
+            person_ids=shown,
+            category=policy.IDENTITY.key,
+            detail={"list": f"referrals_{filters.box}"},
+        )
     side = rules.Side.RECEIVER if filters.box == "inbox" else rules.Side.SENDER
     count = page.paginator.count
     return {
@@ -280,12 +299,25 @@ def get_referral(request: HttpRequest, public_id: uuid.UUID) -> dict[str, Any]:
 def _organization(code: str) -> Organization:
     found = Organization.objects.filter(code=code).first()
     if found is None:
-        raise ValidationError({"receiver_organization": ValidationError(_("There is no organization with this code."), code="unknown")})
+        raise ValidationError(
+            {
+                "receiver_organization": ValidationError(
+                    _("There is no organization with this code."), code="unknown"
+                )
+            }
+        )
     return found
 
 
-@router.post("/referrals", response={201: ReferralDetailOut, **_ERRORS}, summary="Refer a person", operation_id="create_referral")
-def create_referral(request: HttpRequest, payload: ReferralIn, response: HttpResponse) -> Status[dict[str, Any]]:
+@router.post(
+    "/referrals",
+    response={201: ReferralDetailOut, **_ERRORS},
+    summary="Refer a person",
+    operation_id="create_referral",
+)
+def create_referral(
+    request: HttpRequest, payload: ReferralIn, response: HttpResponse
+) -> Status[dict[str, Any]]:
     """Sent at once unless `draft`. Refused (422) without a cooperation agreement or consent."""
     acting = _handler(request)
     person = Person.objects.current().filter(public_id=payload.person).first()
@@ -297,7 +329,13 @@ def create_referral(request: HttpRequest, payload: ReferralIn, response: HttpRes
     if payload.measure is not None:
         measure = Measure.objects.select_related("goal__plan").filter(public_id=payload.measure).first()
         if measure is None:
-            raise ValidationError({"measure": ValidationError(_("Choose a measure of this person's active plan."), code="other_plan")})
+            raise ValidationError(
+                {
+                    "measure": ValidationError(
+                        _("Choose a measure of this person's active plan."), code="other_plan"
+                    )
+                }
+            )
     referral = services.referral_create(
         acting=acting,
         person=person,
@@ -323,7 +361,11 @@ def _action(action: rules.Action, summary: str) -> None:
         acting = _handler(request)
         referral = _referral(acting, public_id)
         reason = payload.reason if payload else ""
-        _run(lambda: services.referral_transition(acting=acting, referral=referral, action=action.value, reason=reason))
+        _run(
+            lambda: services.referral_transition(
+                acting=acting, referral=referral, action=action.value, reason=reason
+            )
+        )
         return _detail(acting, _referral(acting, public_id))
 
     view.__name__ = f"{action.value}_referral"
@@ -347,12 +389,18 @@ for _act, _summary in [
     summary="Re-route to another organization (sender)",
     operation_id="reroute_referral",
 )
-def reroute_referral(request: HttpRequest, public_id: uuid.UUID, payload: RerouteIn) -> Status[dict[str, Any]]:
+def reroute_referral(
+    request: HttpRequest, public_id: uuid.UUID, payload: RerouteIn
+) -> Status[dict[str, Any]]:
     """A new referral linked to this one; a waiting one closes as re-routed."""
     acting = _handler(request)
     referral = _referral(acting, public_id)
     receiver = _organization(payload.receiver_organization)
-    new = _run(lambda: services.referral_reroute(acting=acting, referral=referral, receiver=receiver, reason=payload.reason))
+    new = _run(
+        lambda: services.referral_reroute(
+            acting=acting, referral=referral, receiver=receiver, reason=payload.reason
+        )
+    )
     return Status(201, _detail(acting, _referral(acting, new.public_id)))
 
 
@@ -365,5 +413,7 @@ def reroute_referral(request: HttpRequest, public_id: uuid.UUID, payload: Rerout
 def add_note(request: HttpRequest, public_id: uuid.UUID, payload: NoteIn) -> Status[dict[str, Any]]:
     acting = _handler(request)
     referral = _referral(acting, public_id)
-    note = services.note_add(acting=acting, referral=referral, text=payload.text, visibility=payload.visibility.value)
+    note = services.note_add(
+        acting=acting, referral=referral, text=payload.text, visibility=payload.visibility.value
+    )
     return Status(201, _note(note))

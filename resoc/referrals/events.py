@@ -30,9 +30,7 @@ def referral_sent_event(*, referral: Referral, acting: Acting) -> PersonEvent:
     )
 
 
-def referral_state_changed_event(
-    *, referral: Referral, acting: Acting | None, previous: str
-) -> PersonEvent:
+def referral_state_changed_event(*, referral: Referral, acting: Acting | None, previous: str) -> PersonEvent:
     return PersonEvent.objects.create(
         person_id=referral.person_id,
         type="referral_state_changed",

@@ -55,14 +55,18 @@ class ReferralForm(forms.Form):
 
 
 class TransitionForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=TEXT_MAX)
+    reason = forms.CharField(
+        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=TEXT_MAX
+    )
 
 
 class RerouteForm(forms.Form):
     receiver = forms.ModelChoiceField(
         label=_("Send it to"), queryset=Organization.objects.none(), to_field_name="public_id"
     )
-    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=TEXT_MAX)
+    reason = forms.CharField(
+        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=TEXT_MAX
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -77,8 +81,10 @@ class NoteForm(forms.Form):
 
 
 class BoxFilterForm(forms.Form):
-    state = forms.ChoiceField(label=_("State"), required=False, choices=[("", _("Any"))] + State.choices)
-    urgency = forms.ChoiceField(label=_("Urgency"), required=False, choices=[("", _("Any"))] + Urgency.choices)
+    state = forms.ChoiceField(label=_("State"), required=False, choices=[("", _("Any")), *State.choices])
+    urgency = forms.ChoiceField(
+        label=_("Urgency"), required=False, choices=[("", _("Any")), *Urgency.choices]
+    )
     due = forms.ChoiceField(
         label=_("Answer due"),
         required=False,

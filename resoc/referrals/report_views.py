@@ -41,7 +41,12 @@ def _bars(report: Report, measure: str) -> list[Bar]:
     for index, route in enumerate(report.routes):
         value: Decimal | None = getattr(route.figures, measure)
         bars.append(
-            Bar(label=route.label, value=value, y=index * (BAR_HEIGHT * 2 + 8), width=float(value or 0) * CHART_WIDTH / 100)
+            Bar(
+                label=route.label,
+                value=value,
+                y=index * (BAR_HEIGHT * 2 + 8),
+                width=float(value or 0) * CHART_WIDTH / 100,
+            )
         )
     return bars
 
@@ -52,20 +57,36 @@ def _blank(value: object) -> object:
 
 def _csv(report: Report) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="referrals-{report.starts_on}-{report.ends_on}.csv"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="referrals-{report.starts_on}-{report.ends_on}.csv"'
+    )
     response.write("\ufeff")  # Excel opens UTF-8 with Latvian letters only with a byte order mark
     writer = csv.writer(response, delimiter=";")
     writer.writerow(
         [
-            _("Route"), _("Sent"), _("Accepted"), _("Declined"), _("Expired"), _("Acceptance, %"),
-            _("Median days to acceptance"), _("Completed"), _("Completion, %"),
+            _("Route"),
+            _("Sent"),
+            _("Accepted"),
+            _("Declined"),
+            _("Expired"),
+            _("Acceptance, %"),
+            _("Median days to acceptance"),
+            _("Completed"),
+            _("Completion, %"),
         ]
     )
 
     def line(label: str, f: Figures) -> list[object]:
         return [
-            label, f.sent, f.accepted, f.declined, f.expired, _blank(f.acceptance),
-            _blank(f.median_days_to_accept), f.completed, _blank(f.completion),
+            label,
+            f.sent,
+            f.accepted,
+            f.declined,
+            f.expired,
+            _blank(f.acceptance),
+            _blank(f.median_days_to_accept),
+            f.completed,
+            _blank(f.completion),
         ]
 
     for route in report.routes:

@@ -98,7 +98,7 @@ def referral_report(*, starts_on: dt.date, ends_on: dt.date) -> Report:
     for sender_type, receiver_type, state, sent_at, accepted_at in rows.iterator(chunk_size=5000):
         figures = routes.setdefault((sender_type, receiver_type), Figures())
         figures.sent += 1
-        if accepted_at is not None:
+        if accepted_at is not None and sent_at is not None:
             figures.accepted += 1
             figures.hours_to_accept.append((accepted_at - sent_at).total_seconds() / 3600)
         if state == State.DECLINED:

@@ -62,10 +62,14 @@ def box(acting: Acting, which: Box, filters: Filters | None = None) -> QuerySet[
         until = add_working_days(today, rules.remind_days())
         found = found.filter(state=State.SENT, respond_by__gte=today, respond_by__lte=until)
     return found.select_related(
-        "person", "sender_organization", "receiver_organization", "sender", "accepted_by", "measure", "previous"
-    ).order_by(
-        "-created_at", "-id"
-    )
+        "person",
+        "sender_organization",
+        "receiver_organization",
+        "sender",
+        "accepted_by",
+        "measure",
+        "previous",
+    ).order_by("-created_at", "-id")
 
 
 @dataclass
@@ -76,13 +80,17 @@ class Row:
     overdue: bool
 
 
-def page_of(acting: Acting, referrals: QuerySet[Referral], number: str | int | None) -> tuple[Page[Referral], list[Row]]:
+def page_of(
+    acting: Acting, referrals: QuerySet[Referral], number: str | int | None
+) -> tuple[Page[Referral], list[Row]]:
     page = Paginator(referrals, PAGE_SIZE).get_page(number)
     items = list(page.object_list)
     person_ids = {r.person_id for r in items}
-    visible = set(
-        policy.visible_persons(acting).filter(pk__in=person_ids).values_list("pk", flat=True)
-    ) if person_ids else set()
+    visible = (
+        set(policy.visible_persons(acting).filter(pk__in=person_ids).values_list("pk", flat=True))
+        if person_ids
+        else set()
+    )
     today = timezone.localdate()
     rows = [
         Row(
@@ -99,8 +107,13 @@ def referral_for(acting: Acting, public_id: uuid.UUID) -> Referral | None:
     """The referral if ``acting`` works on one of its sides; ``None`` for unknown and foreign alike."""
     referral = (
         Referral.objects.select_related(
-            "person", "sender", "sender_organization", "receiver_organization", "accepted_by",
-            "measure__goal__plan", "previous__receiver_organization",
+            "person",
+            "sender",
+            "sender_organization",
+            "receiver_organization",
+            "accepted_by",
+            "measure__goal__plan",
+            "previous__receiver_organization",
         )
         .filter(public_id=public_id)
         .first()

@@ -70,9 +70,9 @@ def _source(referral: Referral) -> str:
 
 def holding_institution(person: Person, on: dt.date) -> Organization | None:
     """The prison holding the person, else the probation unit supervising him, on ``on``."""
-    rows = Relationship.objects.filter(
-        person=person, kind__in=HOLDING_KINDS, starts_on__lte=on
-    ).exclude(ends_on__lt=on)
+    rows = Relationship.objects.filter(person=person, kind__in=HOLDING_KINDS, starts_on__lte=on).exclude(
+        ends_on__lt=on
+    )
     found = {row.kind: row for row in rows.select_related("organization")}
     for kind in HOLDING_KINDS:
         if kind in found:
@@ -145,7 +145,9 @@ def _check_receiver(errors: _Errors, acting: Acting, person: Person, receiver: O
     if not in_force:
         errors.add(
             "receiver",
-            _("%(ngo)s has no cooperation agreement in force with %(institution)s: it cannot receive referrals.")
+            _(
+                "%(ngo)s has no cooperation agreement in force with %(institution)s: it cannot receive referrals."
+            )
             % {"ngo": receiver, "institution": institution or _("any institution")},
             "no_agreement",
         )
@@ -158,7 +160,9 @@ def _check_categories(
     chosen = sorted(set(keys))
     unknown = [key for key in chosen if key not in known]
     if unknown:
-        errors.add("categories", _("Unknown data category: %(keys)s.") % {"keys": ", ".join(unknown)}, "unknown")
+        errors.add(
+            "categories", _("Unknown data category: %(keys)s.") % {"keys": ", ".join(unknown)}, "unknown"
+        )
         return chosen
     if policy.IDENTITY.key not in chosen:
         errors.add(
@@ -325,10 +329,14 @@ def _change(acting: Acting | None, referral: Referral, action: Action, reason: s
         if locked.state not in sources:
             raise _out_of_order(locked, action)
         if action == Action.ACCEPT and rules.works_under_consent(locked.receiver_organization):
-            missing = set(locked.category_keys) - consented_categories(locked.person, locked.receiver_organization)
+            missing = set(locked.category_keys) - consented_categories(
+                locked.person, locked.receiver_organization
+            )
             if missing:
                 raise ValidationError(
-                    _("The person has withdrawn consent to share %(labels)s: the referral cannot be accepted.")
+                    _(
+                        "The person has withdrawn consent to share %(labels)s: the referral cannot be accepted."
+                    )
                     % {"labels": ", ".join(_category_label(k) for k in sorted(missing))},
                     code="consent_withdrawn",
                 )
@@ -385,7 +393,10 @@ def referral_transition(*, acting: Acting, referral: Referral, action: str, reas
         chosen = Action(action)
     except ValueError:
         raise ValidationError(_("Unknown action."), code="unknown_action") from None
-    if chosen in (Action.EXPIRE, Action.REROUTE) or rules.side_of(acting, referral) != rules.TRANSITIONS[chosen][2]:
+    if (
+        chosen in (Action.EXPIRE, Action.REROUTE)
+        or rules.side_of(acting, referral) != rules.TRANSITIONS[chosen][2]
+    ):
         raise PermissionDenied
     errors = _Errors()
     reason = errors.text("reason", reason, required=chosen in rules.REASON_REQUIRED)
@@ -393,7 +404,9 @@ def referral_transition(*, acting: Acting, referral: Referral, action: str, reas
     return _change(acting, referral, chosen, reason)
 
 
-def referral_reroute(*, acting: Acting, referral: Referral, receiver: Organization, reason: str = "") -> Referral:
+def referral_reroute(
+    *, acting: Acting, referral: Referral, receiver: Organization, reason: str = ""
+) -> Referral:
     """Send the same referral to another organization; the new one links to this one.
 
     A waiting referral closes as re-routed; a declined or expired one keeps its state. Each referral
@@ -429,9 +442,7 @@ def referral_reroute(*, acting: Acting, referral: Referral, receiver: Organizati
 def referrals_expire(*, today: dt.date | None = None) -> int:
     """Expire every sent referral whose answer was due before ``today``; returns how many expired."""
     today = today or _today()
-    due = list(
-        Referral.objects.filter(state=State.SENT, respond_by__lt=today).values_list("pk", flat=True)
-    )
+    due = list(Referral.objects.filter(state=State.SENT, respond_by__lt=today).values_list("pk", flat=True))
     expired = 0
     for pk in due:
         try:
@@ -471,7 +482,7 @@ def note_add(*, acting: Acting, referral: Referral, text: str, visibility: str =
         note = Note.objects.create(
             referral=referral,
             author=acting.user,
-            organization_id=acting.organization_id,
+            organization=acting.membership.organization,  # type: ignore[union-attr]  # checked by side_of
             text=text,
             visibility=visibility,
         )

@@ -59,7 +59,12 @@ def _box(request: ResocRequest, which: Box) -> HttpResponse:
     page, rows = selectors.page_of(acting, selectors.box(acting, which, filters), request.GET.get("page"))
     shown = [row.referral.person.public_id for row in rows if row.name_visible]
     if shown:
-        audit_record_listing(actor=acting.actor, person_ids=shown, category=policy.IDENTITY.key, detail={"list": f"referrals_{which}"})
+        audit_record_listing(
+            actor=acting.actor,
+            person_ids=shown,
+            category=policy.IDENTITY.key,
+            detail={"list": f"referrals_{which}"},
+        )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -91,7 +96,9 @@ def choose_person(request: ResocRequest) -> HttpResponse:
     if query:
         found = list(person_search(acting=acting, query=query)[:25])
         if found:
-            audit_record_listing(actor=acting.actor, person_ids=[p.public_id for p in found], category=policy.IDENTITY.key)
+            audit_record_listing(
+                actor=acting.actor, person_ids=[p.public_id for p in found], category=policy.IDENTITY.key
+            )
     return render(request, "referrals/choose_person.html", {"query": query, "found": found})
 
 
@@ -120,7 +127,10 @@ def create(request: ResocRequest, person_id: uuid.UUID) -> HttpResponse:
         except ValidationError as error:
             add_validation_errors(form, error)
         else:
-            messages.success(request, _("The referral has been sent.") if referral.sent_at else _("The draft has been saved."))
+            messages.success(
+                request,
+                _("The referral has been sent.") if referral.sent_at else _("The draft has been saved."),
+            )
             return redirect("referrals:detail", referral.public_id)
     status = 422 if request.method == "POST" else 200
     return render(request, "referrals/create.html", {"form": form, "person": person}, status=status)
@@ -130,7 +140,10 @@ def _referral_or_404(acting: Acting, public_id: uuid.UUID) -> Referral:
     referral = selectors.referral_for(acting, public_id)
     if referral is None:
         audit_record(
-            actor=acting.actor, action=AuditAction.DENIED, record_type=services.RECORD_TYPE, record_id=str(public_id)
+            actor=acting.actor,
+            action=AuditAction.DENIED,
+            record_type=services.RECORD_TYPE,
+            record_id=str(public_id),
         )
         raise Http404
     return referral
@@ -140,7 +153,11 @@ def _context(acting: Acting, referral: Referral, **extra: Any) -> dict[str, Any]
     steps = selectors.timeline(referral)
     side = rules.side_of(acting, referral)
     name_visible = bool(policy.can_read(acting, referral.person, policy.IDENTITY.key))
-    actions = [(a.value, ACTION_LABELS[a], a in rules.REASON_REQUIRED) for a in rules.allowed_actions(acting, referral) if a in ACTION_LABELS]
+    actions = [
+        (a.value, ACTION_LABELS[a], a in rules.REASON_REQUIRED)
+        for a in rules.allowed_actions(acting, referral)
+        if a in ACTION_LABELS
+    ]
     can_reroute = side == rules.Side.SENDER and referral.state in rules.TRANSITIONS[rules.Action.REROUTE][0]
     return {
         "referral": referral,
@@ -174,7 +191,9 @@ def detail(request: ResocRequest, public_id: uuid.UUID) -> HttpResponse:
     return render(request, "referrals/detail.html", _context(acting, referral))
 
 
-def _after(request: ResocRequest, acting: Acting, referral: Referral, error: ValidationError | None, **forms: Any) -> HttpResponse:
+def _after(
+    request: ResocRequest, acting: Acting, referral: Referral, error: ValidationError | None, **forms: Any
+) -> HttpResponse:
     """htmx swaps the refreshed referral in place; without script the page is loaded again."""
     if error is not None and not request.htmx:
         for message in error.messages:
@@ -199,7 +218,9 @@ def act(request: ResocRequest, public_id: uuid.UUID, action: str) -> HttpRespons
     except ValidationError as raised:
         error = raised
     else:
-        messages.success(request, _("Done: the referral is now “%(state)s”.") % {"state": referral.get_state_display()})
+        messages.success(
+            request, _("Done: the referral is now “%(state)s”.") % {"state": referral.get_state_display()}
+        )
     return _after(request, acting, referral, error)
 
 
@@ -210,10 +231,19 @@ def reroute(request: ResocRequest, public_id: uuid.UUID) -> HttpResponse:
     referral = _referral_or_404(acting, public_id)
     form = RerouteForm(request.POST)
     if not form.is_valid():
-        return _after(request, acting, referral, ValidationError(_("Choose the organization to send it to.")), reroute_form=form)
+        return _after(
+            request,
+            acting,
+            referral,
+            ValidationError(_("Choose the organization to send it to.")),
+            reroute_form=form,
+        )
     try:
         new = services.referral_reroute(
-            acting=acting, referral=referral, receiver=form.cleaned_data["receiver"], reason=form.cleaned_data["reason"]
+            acting=acting,
+            referral=referral,
+            receiver=form.cleaned_data["receiver"],
+            reason=form.cleaned_data["reason"],
         )
     except ValidationError as error:
         return _after(request, acting, referral, error, reroute_form=form)
@@ -249,9 +279,7 @@ def add_note(request: ResocRequest, public_id: uuid.UUID) -> HttpResponse:
 @require_GET
 def notification_list(request: ResocRequest) -> HttpResponse:
     acting_or_403(request)
-    items = list(
-        Notification.objects.filter(user=request.user).select_related("referral")[:100]
-    )
+    items = list(Notification.objects.filter(user=request.user).select_related("referral")[:100])
     return render(request, "referrals/notifications.html", {"items": items})
 
 

@@ -41,7 +41,9 @@ def ready(world: World, agreement: CooperationAgreement, consent) -> World:
     return world
 
 
-def refer(world: World, *, persona: str = "prison_officer", receiver: Organization | None = None, **kwargs) -> Referral:
+def refer(
+    world: World, *, persona: str = "prison_officer", receiver: Organization | None = None, **kwargs
+) -> Referral:
     return services.referral_create(
         acting=world.acting(persona),
         person=kwargs.pop("person", world.person),

@@ -35,14 +35,22 @@ def test_create_accept_start_complete(ready):
     assert created["Location"].endswith(f"/api/v1/referrals/{referral_id}")
     assert created.json()["state"] == "sent"
     listed = receiver.get("/referrals", box="inbox").json()
-    assert listed["count"] == 1 and listed["results"][0]["person"] == str(ready.person.public_id)
+    assert listed["count"] == 1
+    assert listed["results"][0]["person"] == str(ready.person.public_id)
     assert receiver.post(f"/referrals/{referral_id}/accept", {}).status_code == 200
     assert receiver.post(f"/referrals/{referral_id}/start", {}).status_code == 200
     done = receiver.post(f"/referrals/{referral_id}/complete", {"reason": "Mājoklis atrasts"})
     assert done.status_code == 200
     body = done.json()
-    assert body["state"] == "completed" and body["outcome"] == "Mājoklis atrasts"
-    assert [t["to_state"] for t in body["transitions"]] == ["draft", "sent", "accepted", "in_progress", "completed"]
+    assert body["state"] == "completed"
+    assert body["outcome"] == "Mājoklis atrasts"
+    assert [t["to_state"] for t in body["transitions"]] == [
+        "draft",
+        "sent",
+        "accepted",
+        "in_progress",
+        "completed",
+    ]
     assert body["transitions"][-1]["seconds_in_state"] is None
     # Access ended: the receiver still sees its referral, but no longer whom it was about.
     assert receiver.get(f"/referrals/{referral_id}").json()["person"] is None
@@ -58,8 +66,11 @@ def test_no_agreement_and_no_consent_are_refused_with_problems(world, consent):
 
 
 def test_sharing_without_consent_is_refused(ready):
-    response = api(ready, "prison_officer").post("/referrals", _body(ready, categories=["identity", "health"]))
-    assert response.status_code == 422 and "categories" in response.json()["errors"]
+    response = api(ready, "prison_officer").post(
+        "/referrals", _body(ready, categories=["identity", "health"])
+    )
+    assert response.status_code == 422
+    assert "categories" in response.json()["errors"]
 
 
 def test_bad_input(ready):
@@ -84,7 +95,8 @@ def test_out_of_order_and_a_second_acceptance_conflict(ready):
     assert early.json()["type"] == "urn:resoc:problem:state-conflict"
     assert receiver.post(f"/referrals/{referral.public_id}/accept", {}).status_code == 200
     again = receiver.post(f"/referrals/{referral.public_id}/accept", {})
-    assert again.status_code == 409 and again.json()["code"] == "already_accepted"
+    assert again.status_code == 409
+    assert again.json()["code"] == "already_accepted"
     assert "already accepted by" in again.json()["detail"]
 
 
@@ -100,16 +112,21 @@ def test_decline_needs_a_reason(ready):
     referral = refer(ready)
     receiver = api(ready, "ngo_coordinator")
     assert receiver.post(f"/referrals/{referral.public_id}/decline", {}).status_code == 422
-    assert receiver.post(f"/referrals/{referral.public_id}/decline", {"reason": "Nav vietu"}).status_code == 200
+    assert (
+        receiver.post(f"/referrals/{referral.public_id}/decline", {"reason": "Nav vietu"}).status_code == 200
+    )
 
 
 def test_reroute_and_notes(ready):
     referral = refer(ready)
     sender = api(ready, "prison_officer")
     new = sender.post(f"/referrals/{referral.public_id}/reroute", {"receiver_organization": "nva-jelgava"})
-    assert new.status_code == 201 and new.json()["previous"] == str(referral.public_id)
+    assert new.status_code == 201
+    assert new.json()["previous"] == str(referral.public_id)
     assert Referral.objects.get(pk=referral.pk).state == State.REROUTED
-    note = sender.post(f"/referrals/{referral.public_id}/notes", {"text": "Iekšēja piezīme", "visibility": "internal"})
+    note = sender.post(
+        f"/referrals/{referral.public_id}/notes", {"text": "Iekšēja piezīme", "visibility": "internal"}
+    )
     assert note.status_code == 201
     assert api(ready, "ngo_coordinator").get(f"/referrals/{referral.public_id}").json()["notes"] == []
 
@@ -129,7 +146,9 @@ def test_the_list_costs_the_same_queries_for_more_rows(ready):
     for person in _people(ready, 10):
         referral = refer(ready, person=person)
         # Accepted ones name who accepted them: that must not cost a query per row.
-        services.referral_transition(acting=ready.acting("ngo_coordinator"), referral=referral, action="accept")
+        services.referral_transition(
+            acting=ready.acting("ngo_coordinator"), referral=referral, action="accept"
+        )
     assert count() == few
 
 

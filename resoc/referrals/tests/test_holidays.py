@@ -13,7 +13,13 @@ from resoc.referrals.holidays import (
 
 @pytest.mark.parametrize(
     ("year", "expected"),
-    [(2024, dt.date(2024, 3, 31)), (2025, dt.date(2025, 4, 20)), (2026, dt.date(2026, 4, 5)), (2027, dt.date(2027, 3, 28)), (2038, dt.date(2038, 4, 25))],
+    [
+        (2024, dt.date(2024, 3, 31)),
+        (2025, dt.date(2025, 4, 20)),
+        (2026, dt.date(2026, 4, 5)),
+        (2027, dt.date(2027, 3, 28)),
+        (2038, dt.date(2038, 4, 25)),
+    ],
 )
 def test_easter_sunday(year, expected):
     assert easter_sunday(year) == expected
@@ -28,7 +34,18 @@ def test_the_easter_days_are_holidays():
 
 def test_fixed_days_and_christmas_eve():
     days = public_holidays(2025)
-    for month, day in [(1, 1), (5, 1), (5, 4), (6, 23), (6, 24), (11, 18), (12, 24), (12, 25), (12, 26), (12, 31)]:
+    for month, day in [
+        (1, 1),
+        (5, 1),
+        (5, 4),
+        (6, 23),
+        (6, 24),
+        (11, 18),
+        (12, 24),
+        (12, 25),
+        (12, 26),
+        (12, 31),
+    ]:
         assert dt.date(2025, month, day) in days
 
 

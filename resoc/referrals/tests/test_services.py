@@ -30,7 +30,9 @@ def test_a_prison_refers_to_an_ngo_and_the_ngo_gets_the_person(ready, django_cap
     assert referral.respond_by == add_working_days(timezone.localdate(), 10)
     assert [t.to_state for t in Transition.objects.filter(referral=referral)] == ["draft", "sent"]
     rel = Relationship.objects.get(source=f"referral:{referral.public_id}")
-    assert rel.kind == "referral" and rel.organization == ready.ngo and rel.ends_on is None
+    assert rel.kind == "referral"
+    assert rel.organization == ready.ngo
+    assert rel.ends_on is None
     assert policy.can_read(ready.acting("ngo_coordinator"), ready.person, "family")
     # Only what was consented: health is the coordinator's role but not consented.
     assert not policy.can_read(ready.acting("ngo_coordinator"), ready.person, "health")
@@ -39,7 +41,10 @@ def test_a_prison_refers_to_an_ngo_and_the_ngo_gets_the_person(ready, django_cap
     assert mail.outbox[0].to == ["ilze@example.org"]
     assert "Bērziņš" not in mail.outbox[0].body  # e-mail names no person
     assert PersonEvent.objects.filter(person=ready.person, type="referral_sent").exists()
-    assert AuditEntry.objects.filter(record_type="referral", person_public_id=ready.person.public_id).count() == 2
+    assert (
+        AuditEntry.objects.filter(record_type="referral", person_public_id=ready.person.public_id).count()
+        == 2
+    )
 
 
 def test_a_referral_to_an_ngo_without_an_agreement_is_refused_and_nothing_is_written(world, consent):
@@ -127,15 +132,20 @@ def test_the_whole_path_and_the_time_in_each_state(ready):
     coordinator = ready.acting("ngo_coordinator")
     services.referral_transition(acting=coordinator, referral=referral, action="accept")
     services.referral_transition(acting=coordinator, referral=referral, action="start")
-    services.referral_transition(acting=coordinator, referral=referral, action="complete", reason="Dzīvesvieta atrasta")
+    services.referral_transition(
+        acting=coordinator, referral=referral, action="complete", reason="Dzīvesvieta atrasta"
+    )
     referral.refresh_from_db()
-    assert referral.state == State.COMPLETED and referral.outcome == "Dzīvesvieta atrasta"
+    assert referral.state == State.COMPLETED
+    assert referral.outcome == "Dzīvesvieta atrasta"
     assert referral.accepted_by == ready.users["ngo_coordinator"]
     assert referral.closed_at is not None
     rel = Relationship.objects.get(source=f"referral:{referral.public_id}")
     assert rel.ends_on == timezone.localdate() - dt.timedelta(days=1)
     assert not policy.can_read(coordinator, ready.person, "identity")
-    kinds = set(Notification.objects.filter(user=ready.users["prison_officer"]).values_list("kind", flat=True))
+    kinds = set(
+        Notification.objects.filter(user=ready.users["prison_officer"]).values_list("kind", flat=True)
+    )
     assert kinds == {"accepted", "completed"}
 
 
@@ -153,9 +163,13 @@ def test_a_transition_out_of_order_is_refused_with_a_translated_error(ready):
 def test_the_wrong_side_cannot_act(ready):
     referral = refer(ready)
     with pytest.raises(PermissionDenied):
-        services.referral_transition(acting=ready.acting("prison_officer"), referral=referral, action="accept")
+        services.referral_transition(
+            acting=ready.acting("prison_officer"), referral=referral, action="accept"
+        )
     with pytest.raises(PermissionDenied):
-        services.referral_transition(acting=ready.acting("ngo_coordinator"), referral=referral, action="cancel")
+        services.referral_transition(
+            acting=ready.acting("ngo_coordinator"), referral=referral, action="cancel"
+        )
     with pytest.raises(PermissionDenied):
         services.referral_transition(acting=ready.acting("mentor"), referral=referral, action="accept")
 
@@ -207,12 +221,15 @@ def test_another_ngo_reads_nothing(ready):
     referral = refer(ready)
     assert not policy.can_read(ready.acting("other-coordinator"), ready.person, "identity")
     with pytest.raises(PermissionDenied):
-        services.referral_transition(acting=ready.acting("other-coordinator"), referral=referral, action="accept")
+        services.referral_transition(
+            acting=ready.acting("other-coordinator"), referral=referral, action="accept"
+        )
 
 
 def test_unanswered_referrals_expire_after_ten_working_days(ready):
     referral = refer(ready)
     due = referral.respond_by
+    assert due is not None
     assert services.referrals_expire(today=due) == 0
     assert services.referrals_expire(today=due + dt.timedelta(days=1)) == 1
     referral.refresh_from_db()
@@ -225,6 +242,7 @@ def test_unanswered_referrals_expire_after_ten_working_days(ready):
 
 def test_receivers_are_reminded_once_before_expiry(ready):
     referral = refer(ready)
+    assert referral.respond_by is not None
     day = referral.respond_by - dt.timedelta(days=1)
     assert services.referrals_remind(today=day) == 1
     assert services.referrals_remind(today=day) == 0
@@ -238,12 +256,15 @@ def test_rerouting_keeps_the_history(ready):
     )
     referral.refresh_from_db()
     assert referral.state == State.REROUTED
-    assert new.previous == referral and new.state == State.SENT
+    assert new.previous == referral
+    assert new.state == State.SENT
     assert new.receiver_organization.code == "jelgava-social"
     assert not policy.can_read(ready.acting("ngo_coordinator"), ready.person, "identity")
     assert policy.can_read(ready.acting("social_worker"), ready.person, "family")
     with pytest.raises(ValidationError):
-        services.referral_reroute(acting=ready.acting("prison_officer"), referral=referral, receiver=org("nva-jelgava"))
+        services.referral_reroute(
+            acting=ready.acting("prison_officer"), referral=referral, receiver=org("nva-jelgava")
+        )
 
 
 def test_a_declined_referral_is_rerouted_and_stays_declined(ready):
@@ -257,7 +278,9 @@ def test_a_declined_referral_is_rerouted_and_stays_declined(ready):
     assert Referral.objects.get(pk=referral.pk).state == State.DECLINED
     assert new.previous_id == referral.pk
     with pytest.raises(ValidationError) as raised:
-        services.referral_reroute(acting=ready.acting("prison_officer"), referral=referral, receiver=org("nva-jelgava"))
+        services.referral_reroute(
+            acting=ready.acting("prison_officer"), referral=referral, receiver=org("nva-jelgava")
+        )
     assert raised.value.code == "already_rerouted"
 
 

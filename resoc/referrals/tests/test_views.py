@@ -18,9 +18,14 @@ def _people(world, count):
     persons = []
     for index in range(count):
         person = Person.objects.create(
-            given_names="Pēteris", family_name=f"Kalniņš{chr(97 + index % 26)}", date_of_birth=dt.date(1985, 1, 1 + index % 28), sex="male"
+            given_names="Pēteris",
+            family_name=f"Kalniņš{chr(97 + index % 26)}",
+            date_of_birth=dt.date(1985, 1, 1 + index % 28),
+            sex="male",
         )
-        Relationship.objects.create(person=person, organization=org("jelgavas-cietums"), kind="custody", starts_on=dt.date(2025, 1, 1))
+        Relationship.objects.create(
+            person=person, organization=org("jelgavas-cietums"), kind="custody", starts_on=dt.date(2025, 1, 1)
+        )
         add_consent(person, world.ngo, ["identity", "family"])
         persons.append(person)
     return persons
@@ -42,7 +47,9 @@ def test_the_inbox_lists_received_referrals_in_a_fixed_number_of_queries(ready):
     assert "Kalniņš" in response.content.decode()
     for person in _people(ready, 12):
         referral = refer(ready, person=person)
-        services.referral_transition(acting=ready.acting("ngo_coordinator"), referral=referral, action="accept")
+        services.referral_transition(
+            acting=ready.acting("ngo_coordinator"), referral=referral, action="accept"
+        )
     many, response = _inbox_queries(client)
     assert many == few
     assert few <= 16
@@ -70,7 +77,9 @@ def test_another_ngo_sees_neither_the_referral_nor_the_person(ready):
 
 def test_a_closed_referral_no_longer_shows_the_person_to_the_receiver(ready):
     referral = refer(ready)
-    services.referral_transition(acting=ready.acting("ngo_coordinator"), referral=referral, action="decline", reason="Nav vietu")
+    services.referral_transition(
+        acting=ready.acting("ngo_coordinator"), referral=referral, action="decline", reason="Nav vietu"
+    )
     page = ready.client("ngo_coordinator").get(f"/referrals/{referral.public_id}/").content.decode()
     assert "Bērziņš" not in page
     assert ready.client("ngo_coordinator").get(f"/people/{ready.person.public_id}/").status_code == 404
@@ -91,7 +100,9 @@ def test_accepting_through_htmx_swaps_the_referral(ready):
 def test_an_action_of_the_wrong_side_is_forbidden(ready):
     referral = refer(ready)
     assert ready.client("prison_officer").post(f"/referrals/{referral.public_id}/accept/").status_code == 403
-    assert ready.client("ngo_coordinator").post(f"/referrals/{referral.public_id}/withdraw/").status_code == 403
+    assert (
+        ready.client("ngo_coordinator").post(f"/referrals/{referral.public_id}/withdraw/").status_code == 403
+    )
 
 
 def test_an_out_of_order_action_without_script_shows_the_error(ready):
@@ -106,7 +117,12 @@ def test_creating_through_the_form(ready):
     client = ready.client("prison_officer")
     url = f"/referrals/new/{ready.person.public_id}/"
     assert client.get(url).status_code == 200
-    data = {"receiver": str(ready.ngo.public_id), "reason": "Mājokļa meklēšana", "urgency": "soon", "categories": ["identity", "health"]}
+    data = {
+        "receiver": str(ready.ngo.public_id),
+        "reason": "Mājokļa meklēšana",
+        "urgency": "soon",
+        "categories": ["identity", "health"],
+    }
     refused = client.post(url, data)
     assert refused.status_code == 422
     assert "has not consented" in refused.content.decode()
@@ -114,26 +130,38 @@ def test_creating_through_the_form(ready):
     data["categories"] = ["identity", "family"]
     response = client.post(url, data)
     referral = Referral.objects.get()
-    assert response.status_code == 302 and referral.state == State.SENT and referral.urgency == "soon"
-    assert client.get(f"/referrals/new/{ready.person.public_id}/".replace("new/", "new/"), {}).status_code == 200
+    assert response.status_code == 302
+    assert referral.state == State.SENT
+    assert referral.urgency == "soon"
+    assert (
+        client.get(f"/referrals/new/{ready.person.public_id}/".replace("new/", "new/"), {}).status_code == 200
+    )
     assert ready.client("other_prison_officer").get(url).status_code == 404
 
 
 def test_finding_the_person_to_refer(ready):
     client = ready.client("prison_officer")
     assert "Bērziņš" in client.get("/referrals/new/?q=berzins").content.decode()
-    assert "Bērziņš" not in ready.client("other_prison_officer").get("/referrals/new/?q=berzins").content.decode()
+    assert (
+        "Bērziņš"
+        not in ready.client("other_prison_officer").get("/referrals/new/?q=berzins").content.decode()
+    )
 
 
 def test_internal_notes_stay_in_their_organization(ready):
     referral = refer(ready)
     sender = ready.client("prison_officer")
-    sender.post(f"/referrals/{referral.public_id}/notes/", {"text": "Tikai cietumam", "visibility": "internal"})
+    sender.post(
+        f"/referrals/{referral.public_id}/notes/", {"text": "Tikai cietumam", "visibility": "internal"}
+    )
     sender.post(f"/referrals/{referral.public_id}/notes/", {"text": "Abām pusēm", "visibility": "shared"})
     receiver_page = ready.client("ngo_coordinator").get(f"/referrals/{referral.public_id}/").content.decode()
-    assert "Abām pusēm" in receiver_page and "Tikai cietumam" not in receiver_page
+    assert "Abām pusēm" in receiver_page
+    assert "Tikai cietumam" not in receiver_page
     assert "Tikai cietumam" in sender.get(f"/referrals/{referral.public_id}/").content.decode()
-    empty = sender.post(f"/referrals/{referral.public_id}/notes/", {"text": " ", "visibility": "shared"}, follow=True)
+    empty = sender.post(
+        f"/referrals/{referral.public_id}/notes/", {"text": " ", "visibility": "shared"}, follow=True
+    )
     assert empty.status_code == 200
 
 
@@ -158,8 +186,11 @@ def test_notifications_and_the_unread_badge(ready):
 def test_rerouting_from_the_page(ready):
     referral = refer(ready)
     client = ready.client("prison_officer")
-    response = client.post(f"/referrals/{referral.public_id}/reroute/", {"receiver": str(org("nva-jelgava").public_id)})
+    response = client.post(
+        f"/referrals/{referral.public_id}/reroute/", {"receiver": str(org("nva-jelgava").public_id)}
+    )
     new = Referral.objects.get(previous=referral)
-    assert response.status_code == 302 and response["Location"].endswith(f"/referrals/{new.public_id}/")
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"/referrals/{new.public_id}/")
     page = client.get(f"/referrals/{new.public_id}/").content.decode()
     assert f"/referrals/{referral.public_id}/" in page  # the chain links back to the first one
