@@ -104,8 +104,15 @@ class Referral(models.Model):
         verbose_name = _("referral")
         verbose_name_plural = _("referrals")
         indexes = [
-            models.Index(fields=["receiver_organization", "state", "-created_at"], name="referral_inbox"),
-            models.Index(fields=["sender_organization", "state", "-created_at"], name="referral_outbox"),
+            # The unfiltered inbox and outbox read in this order; a state filter uses the second pair.
+            models.Index(fields=["receiver_organization", "-created_at", "-id"], name="referral_inbox"),
+            models.Index(fields=["sender_organization", "-created_at", "-id"], name="referral_outbox"),
+            models.Index(
+                fields=["receiver_organization", "state", "-created_at"], name="referral_inbox_state"
+            ),
+            models.Index(
+                fields=["sender_organization", "state", "-created_at"], name="referral_outbox_state"
+            ),
             models.Index(fields=["state", "respond_by"], name="referral_due"),
             models.Index(fields=["sent_at"], name="referral_sent_at"),
         ]

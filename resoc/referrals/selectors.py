@@ -22,6 +22,16 @@ from resoc.referrals.holidays import add_working_days
 from resoc.referrals.models import Note, Referral, State, Transition, Visibility
 
 PAGE_SIZE = 50
+# What a row of the inbox or outbox shows (the API list too).
+LIST_RELATED = (
+    "person",
+    "sender_organization",
+    "receiver_organization",
+    "sender",
+    "accepted_by",
+    "measure",
+    "previous",
+)
 
 
 class Box(StrEnum):
@@ -82,9 +92,14 @@ class Row:
 
 def page_of(
     acting: Acting, referrals: QuerySet[Referral], number: str | int | None
-) -> tuple[Page[Referral], list[Row]]:
-    page = Paginator(referrals, PAGE_SIZE).get_page(number)
-    items = list(page.object_list)
+) -> tuple[Page[int], list[Row]]:
+    # The page's ids first (the index alone, however deep the page), then those rows with their
+    # joins: an OFFSET over the joined rows would join every skipped row too.
+    page = Paginator(referrals.values_list("pk", flat=True), PAGE_SIZE).get_page(number)
+    ids = list(page.object_list)
+    fetched = Referral.objects.filter(pk__in=ids).select_related(*LIST_RELATED) if ids else []
+    loaded = {r.pk: r for r in fetched}
+    items = [loaded[pk] for pk in ids]
     person_ids = {r.person_id for r in items}
     visible = (
         set(policy.visible_persons(acting).filter(pk__in=person_ids).values_list("pk", flat=True))
