@@ -42,7 +42,9 @@ def test_send_accept_complete(page: Page, browser_world: World, language: str) -
     page.get_by_role("link", name="Bērziņš, Jānis").click()
     found["form"] = _violations(page)
     page.get_by_label(translated(language, "Receiving organization")).select_option(label=str(world.ngo))
-    page.get_by_label(translated(language, "Reason for the referral")).fill("Mājokļa meklēšana pēc atbrīvošanas")
+    page.get_by_label(translated(language, "Reason for the referral")).fill(
+        "Mājokļa meklēšana pēc atbrīvošanas"
+    )
     page.locator("input[name=categories][value=family]").check()
     page.get_by_role("button", name=translated(language, "Send the referral")).click()
     expect(page.locator(".messages")).to_contain_text(translated(language, "The referral has been sent."))
