@@ -89,7 +89,7 @@ def seed_referrals(
         roll = rng.random()
         state = State.SENT if roll < 0.3 else State.ACCEPTED if roll < 0.7 else State.IN_PROGRESS
         referral = Referral(
-            public_id=uuid.UUID(int=rng.getrandbits(128), version=4),
+            public_id=uuid.uuid4(),  # a second seeding with the same seed must not repeat ids
             person_id=row.person_id,
             sender_organization=sender_org,
             sender=sender,
@@ -134,7 +134,7 @@ def seed_referrals(
             closed_state = [State.COMPLETED, State.COMPLETED, State.DECLINED, State.EXPIRED][rng.randrange(4)]
             old_sent = _at(earlier, 10)
             old = Referral(
-                public_id=uuid.UUID(int=rng.getrandbits(128), version=4),
+                public_id=uuid.uuid4(),  # a second seeding with the same seed must not repeat ids
                 person_id=row.person_id,
                 sender_organization=sender_org,
                 sender=sender,
