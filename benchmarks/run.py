@@ -57,6 +57,10 @@ def parse_args() -> argparse.Namespace:
         default=3,
         help="years of synthetic attendance, one place per seeded person, for the utilization report "
         "(default 3; 0 skips)",
+        "--referrals",
+        type=int,
+        default=50_000,
+        help="referrals in the measured NGO inbox (default 50000; 0 skips)",
     )
     parser.add_argument("--keep", action="store_true", help="keep the temporary SQLite database")
     parser.add_argument("--output", type=Path, default=RESULTS, help="where to write the JSON results")
@@ -302,6 +306,11 @@ def run(  # Django's objects are imported after setup and handed in
         print(f"Importing a register file of {args.import_rows:,} rows…", flush=True)
         figures["import"] = run_import_benchmark(args.import_rows)
     run_programme_benchmarks(args, figures)
+    if args.referrals:
+        from benchmarks.referrals_bench import run_referrals_benchmark
+
+        print(f"Measuring an NGO referral inbox of {args.referrals:,} referrals…", flush=True)
+        figures["referrals"] = run_referrals_benchmark(referrals=args.referrals, runs=args.runs)
     return figures
 
 
@@ -375,6 +384,11 @@ def print_table(figures: dict[str, Any]) -> None:
     print()
     for label, value in rows:
         print(f"{label.ljust(width)}  {value}")
+    if "referrals" in figures:
+        from benchmarks.referrals_bench import print_referrals
+
+        print()
+        print_referrals(figures["referrals"])
     if "caseload" in figures:
         from benchmarks.caseload_bench import print_table as print_caseload
 

@@ -231,6 +231,21 @@ IMPORT_RETENTION_DAYS = envint("IMPORT_RETENTION_DAYS", 90)
 # worker died): it is marked so and may be run again. A batch takes about a second.
 IMPORT_STALE_AFTER = envint("IMPORT_STALE_AFTER", 300)
 
+# Referrals: a sent referral not answered within this many working days (weekends and Latvian
+# public holidays skipped) expires; receivers are reminded this many working days before.
+REFERRAL_ANSWER_WORKING_DAYS = envint("REFERRAL_ANSWER_WORKING_DAYS", 10)
+REFERRAL_REMIND_WORKING_DAYS = envint("REFERRAL_REMIND_WORKING_DAYS", 2)
+# E-mail (referral notifications) goes through Django's mail backends; the console by default.
+EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = envstr("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", 25)
+EMAIL_HOST_USER = envstr("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "resoc@localhost")
+# The address of the site in links sent by e-mail.
+SITE_URL = envstr("SITE_URL", "http://localhost:8000").rstrip("/")
+
 # Shown on every page when the database holds generated demo data (also detected from the data).
 DEMO_MODE = envbool("RESOC_DEMO", False)
 

@@ -13,6 +13,7 @@ from resoc.imports.api import router as imports_router
 from resoc.plans.api import router as plans_router
 from resoc.programmes.api import router as programmes_router
 from resoc.programmes.hsds import router as hsds_router
+from resoc.referrals.api import router as referrals_router
 from resoc.release.api import router as release_router
 from resoc.sentences.api import router as sentences_router
 
@@ -40,3 +41,4 @@ api.add_router("", programmes_router)
 api.add_router("", hsds_router)
 api.add_router("", organizations_router)
 api.add_router("", consents_router)
+api.add_router("", referrals_router)

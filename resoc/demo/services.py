@@ -43,6 +43,7 @@ from resoc.demo.journeys import Journey, JourneyCounts, build_journeys, regime_l
 from resoc.demo.models import DemoDataset
 from resoc.demo.plans import PlanCounts, write_plans
 from resoc.demo.programmes import seed_participants, seed_programmes
+from resoc.demo.referrals import seed_referrals
 from resoc.demo.release import ReleaseCounts, seed_release
 from resoc.demo.selectors import forget_demo_data_flag
 from resoc.organizations.models import Organization, OrganizationType
@@ -745,6 +746,8 @@ def seed_demo(*, persons: int, seed: int, today: dt.date | None = None) -> SeedR
 
         # After the journeys and assessments: eligibility reads custody, sentences and risk levels.
         seed_participants(enrolled_by=officer)
+        # After the NGO relationships and the journeys: a referral comes from the institution holding the person.
+        seed_referrals(orgs=orgs, users=users, today=today, rng=random.Random(f"{seed}-referrals"))  # noqa: S311
         events = [
             PersonEvent(
                 person=d.person,

@@ -367,6 +367,22 @@ def measure_status_follow_programme(
     return _measure_status_change(acting, measure, status, programme_enrolment=enrolment)
 
 
+def measure_status_follow_referral(
+    *, acting: Acting, measure: Measure, status: str, referral: str
+) -> Measure:
+    """The status a referral's answer or outcome gives its plan measure (``referrals.services``).
+
+    The receiving organization that accepts or completes the referral is no planner of the person:
+    the referral side has checked that it may act, and the plan's own rules (active plan, final
+    statuses) apply here. Returns the measure unchanged when it is already done or cancelled.
+    """
+    if status not in MeasureStatus.values:
+        raise ValueError(status)
+    if measure.status in FINAL_STATUSES or not measure.goal.plan.is_active:
+        return measure
+    return _measure_status_change(acting, measure, status, referral=referral)
+
+
 def plan_review_record(
     *, acting: Acting, plan: Plan, reviewed_on: dt.date, notes: str, next_review_due: dt.date
 ) -> PlanReview:
