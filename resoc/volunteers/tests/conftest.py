@@ -69,7 +69,9 @@ def qualify(
         )
 
 
-def agreement(organization: Organization, *prisons: str, valid_until: dt.date | None = None) -> CooperationAgreement:
+def agreement(
+    organization: Organization, *prisons: str, valid_until: dt.date | None = None
+) -> CooperationAgreement:
     made = CooperationAgreement.objects.create(
         organization=organization,
         institution=org("ievp"),
@@ -82,7 +84,9 @@ def agreement(organization: Organization, *prisons: str, valid_until: dt.date | 
     return made
 
 
-def prison_activity(world: Any, prison: str = "jelgavas-cietums", *, days: int = 0, **fields: Any) -> Activity:
+def prison_activity(
+    world: Any, prison: str = "jelgavas-cietums", *, days: int = 0, **fields: Any
+) -> Activity:
     start = timezone.now().replace(microsecond=0) + dt.timedelta(days=days)
     values: dict[str, Any] = {
         "organization": world.ngo,

@@ -29,7 +29,9 @@ pytestmark = pytest.mark.django_db
 
 
 def add(world, activity, volunteer):
-    return activities.participation_add(acting=world.acting("ngo_coordinator"), activity=activity, volunteer=volunteer)
+    return activities.participation_add(
+        acting=world.acting("ngo_coordinator"), activity=activity, volunteer=volunteer
+    )
 
 
 def refusal_messages(error):
@@ -41,7 +43,9 @@ def test_a_qualified_volunteer_takes_part_in_a_prison_activity(world, mentor_vol
     assert Participation.objects.filter(pk=participation.pk).exists()
 
 
-@pytest.mark.parametrize("status", [VolunteerStatus.TRAINING, VolunteerStatus.SUSPENDED, VolunteerStatus.ENDED])
+@pytest.mark.parametrize(
+    "status", [VolunteerStatus.TRAINING, VolunteerStatus.SUSPENDED, VolunteerStatus.ENDED]
+)
 def test_a_volunteer_who_is_not_approved_or_active_is_refused(world, status):
     volunteer = make_volunteer(world, status)
     qualify(volunteer, prison="jelgavas-cietums")
@@ -55,7 +59,9 @@ def test_a_volunteer_who_is_not_approved_or_active_is_refused(world, status):
 def test_an_expired_background_check_is_named(world):
     volunteer = make_volunteer(world)
     qualify(volunteer, QualificationKind.TRAINING, prison="jelgavas-cietums")
-    qualify(volunteer, QualificationKind.BACKGROUND_CHECK, valid_until=timezone.localdate() + dt.timedelta(days=2))
+    qualify(
+        volunteer, QualificationKind.BACKGROUND_CHECK, valid_until=timezone.localdate() + dt.timedelta(days=2)
+    )
     agreement(world.ngo, "jelgavas-cietums")
     with pytest.raises(ValidationError) as refused:
         add(world, prison_activity(world, days=5), volunteer)
@@ -103,7 +109,9 @@ def test_probation_service_volunteers_need_no_agreement(world):
     volunteer = make_volunteer(world, organization=vpd)
     qualify(volunteer, prison="jelgavas-cietums")
     activity = prison_activity(world, organization=vpd)
-    activities.participation_add(acting=world.acting("probation_officer"), activity=activity, volunteer=volunteer)
+    activities.participation_add(
+        acting=world.acting("probation_officer"), activity=activity, volunteer=volunteer
+    )
 
 
 def test_every_reason_is_given_at_once(world):
@@ -139,13 +147,16 @@ def test_check_in_out_claims_the_hours_and_a_coordinator_approves(world, mentor_
     activity = prison_activity(world)
     participation = take_part(activity, mentor_volunteer)
     start = activity.starts_at
-    activities.check_in(acting=world.acting("mentor"), participation=participation, at=start - dt.timedelta(minutes=10))
+    activities.check_in(
+        acting=world.acting("mentor"), participation=participation, at=start - dt.timedelta(minutes=10)
+    )
     with pytest.raises(ValidationError, match="Already checked in"):
         activities.check_in(acting=world.acting("mentor"), participation=participation, at=start)
     claim = activities.check_out(
         acting=world.acting("mentor"), participation=participation, at=start + dt.timedelta(minutes=125)
     )
-    assert claim.hours == Decimal("2.25") and claim.status == HoursStatus.CLAIMED
+    assert claim.hours == Decimal("2.25")
+    assert claim.status == HoursStatus.CLAIMED
     activities.hours_approve(acting=world.acting("ngo_coordinator"), claim=claim)
     claim.refresh_from_db()
     assert (claim.status, claim.decided_by) == (HoursStatus.APPROVED, world.users["ngo_coordinator"])
@@ -170,14 +181,18 @@ def _claimed(world, volunteer):
     activity = prison_activity(world)
     participation = take_part(activity, volunteer)
     activities.check_in(acting=world.acting("mentor"), participation=participation, at=activity.starts_at)
-    return activities.check_out(acting=world.acting("mentor"), participation=participation, at=activity.ends_at)
+    return activities.check_out(
+        acting=world.acting("mentor"), participation=participation, at=activity.ends_at
+    )
 
 
 def test_hours_are_declined_with_a_reason_and_never_deleted(world, mentor_volunteer):
     claim = _claimed(world, mentor_volunteer)
     with pytest.raises(ValidationError, match="why"):
         activities.hours_decline(acting=world.acting("ngo_coordinator"), claim=claim, reason=" ")
-    activities.hours_decline(acting=world.acting("ngo_coordinator"), claim=claim, reason="Nodarbība beidzās 11:00.")
+    activities.hours_decline(
+        acting=world.acting("ngo_coordinator"), claim=claim, reason="Nodarbība beidzās 11:00."
+    )
     with pytest.raises(HoursDeleteError):
         claim.delete()
     with pytest.raises(HoursDeleteError):
@@ -189,7 +204,9 @@ def test_hours_are_declined_with_a_reason_and_never_deleted(world, mentor_volunt
     )
     assert again.status == HoursStatus.CLAIMED
     with pytest.raises(ValidationError, match="already waiting"):
-        activities.hours_claim(acting=world.acting("mentor"), participation=claim.participation, hours=Decimal(1))
+        activities.hours_claim(
+            acting=world.acting("mentor"), participation=claim.participation, hours=Decimal(1)
+        )
     assert HoursClaim.objects.count() == 2
 
 

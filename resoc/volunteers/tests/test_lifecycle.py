@@ -28,7 +28,11 @@ def screen_all(world, volunteer, **criminal):
     coordinator = world.acting("ngo_coordinator")
     for step in (ScreeningStep.INTERVIEW, ScreeningStep.REFERENCES):
         services.screening_record(
-            acting=coordinator, volunteer=volunteer, step=step, outcome="suitable", done_on=timezone.localdate()
+            acting=coordinator,
+            volunteer=volunteer,
+            step=step,
+            outcome="suitable",
+            done_on=timezone.localdate(),
         )
     services.screening_record(
         acting=coordinator,
@@ -71,27 +75,47 @@ def test_a_peer_mentor_goes_from_application_to_the_end_with_history(world):
     qualify(volunteer)
     move(world, volunteer, S.APPROVED, username="raimonds", password="a-long-volunteer-password-9")
     volunteer.refresh_from_db()
-    assert volunteer.user.username == "raimonds"
-    assert volunteer.user.check_password("a-long-volunteer-password-9")
-    membership = Membership.objects.get(user=volunteer.user)
-    assert (membership.organization, membership.role, membership.is_active) == (world.ngo, Role.VOLUNTEER, True)
-    assert acting_for(volunteer.user).membership == membership
+    account = volunteer.user
+    assert account is not None
+    assert account.username == "raimonds"
+    assert account.check_password("a-long-volunteer-password-9")
+    membership = Membership.objects.get(user=account)
+    assert (membership.organization, membership.role, membership.is_active) == (
+        world.ngo,
+        Role.VOLUNTEER,
+        True,
+    )
+    assert acting_for(account).membership == membership
     move(world, volunteer, S.ACTIVE)
     move(world, volunteer, S.SUSPENDED, reason="Neieradās uz trim nodarbībām.")
     membership.refresh_from_db()
     assert not membership.is_active
-    assert acting_for(volunteer.user).membership is None  # access stops at once
+    assert acting_for(account).membership is None  # access stops at once
     move(world, volunteer, S.ACTIVE)
-    assert acting_for(volunteer.user).membership == membership
+    assert acting_for(account).membership == membership
     move(world, volunteer, S.ENDED, reason="Pārcēlās uz citu pilsētu.")
-    assert acting_for(volunteer.user).membership is None
-    history = list(StatusChange.objects.filter(volunteer=volunteer).values_list("from_status", "to_status", "reason"))
+    assert acting_for(account).membership is None
+    history = list(
+        StatusChange.objects.filter(volunteer=volunteer).values_list("from_status", "to_status", "reason")
+    )
     assert [h[1] for h in history] == [
-        S.APPLICATION, S.SCREENING, S.TRAINING, S.APPROVED, S.ACTIVE, S.SUSPENDED, S.ACTIVE, S.ENDED
+        S.APPLICATION,
+        S.SCREENING,
+        S.TRAINING,
+        S.APPROVED,
+        S.ACTIVE,
+        S.SUSPENDED,
+        S.ACTIVE,
+        S.ENDED,
     ]
     assert history[-1] == (S.ACTIVE, S.ENDED, "Pārcēlās uz citu pilsētu.")
-    assert StatusChange.objects.filter(volunteer=volunteer, changed_by=world.users["ngo_coordinator"]).count() == 8
-    assert AuditEntry.objects.filter(record_type="volunteer", record_id=str(volunteer.public_id)).count() == 11
+    assert (
+        StatusChange.objects.filter(volunteer=volunteer, changed_by=world.users["ngo_coordinator"]).count()
+        == 8
+    )
+    assert (
+        AuditEntry.objects.filter(record_type="volunteer", record_id=str(volunteer.public_id)).count() == 11
+    )
 
 
 def test_a_move_out_of_order_is_refused_in_latvian_and_nothing_is_written(world):
@@ -100,9 +124,11 @@ def test_a_move_out_of_order_is_refused_in_latvian_and_nothing_is_written(world)
     with translation.override("lv"), pytest.raises(ValidationError) as refused:
         move(world, volunteer, S.APPROVED, username="x", password="a-long-volunteer-password-9")
     message = refused.value.message_dict["status"][0]
-    assert "Pieteikums" in message and "Apstiprināts" in message
+    assert "Pieteikums" in message
+    assert "Apstiprināts" in message
     volunteer.refresh_from_db()
-    assert volunteer.status == S.APPLICATION and volunteer.user is None
+    assert volunteer.status == S.APPLICATION
+    assert volunteer.user is None
     assert StatusChange.objects.count() == before
     assert not User.objects.filter(username="x").exists()
 
@@ -202,11 +228,15 @@ def test_approval_links_an_existing_account_but_not_one_of_another_volunteer(wor
     assert taken.user == world.users["mentor"]
 
 
-@pytest.mark.parametrize("persona", ["mentor", "prison_officer", "probation_officer", "analyst", "social_worker"])
+@pytest.mark.parametrize(
+    "persona", ["mentor", "prison_officer", "probation_officer", "analyst", "social_worker"]
+)
 def test_only_the_organizations_coordinators_change_volunteers(world, persona):
     volunteer = make_volunteer(world, S.APPLICATION)
     with pytest.raises(PermissionDenied):
-        services.volunteer_transition(acting=world.acting(persona), volunteer=volunteer, to_status=S.SCREENING)
+        services.volunteer_transition(
+            acting=world.acting(persona), volunteer=volunteer, to_status=S.SCREENING
+        )
     assert Volunteer.objects.get(pk=volunteer.pk).status == S.APPLICATION
 
 

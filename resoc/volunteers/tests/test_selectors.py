@@ -51,7 +51,12 @@ def test_a_mentor_without_a_user_account_is_not_available(world):
 def test_expiring_qualifications_leave_the_list_once_renewed(world):
     today = timezone.localdate()
     volunteer = make_volunteer(world)
-    qualify(volunteer, QualificationKind.TRAINING, prison="jelgavas-cietums", valid_until=today + dt.timedelta(days=40))
+    qualify(
+        volunteer,
+        QualificationKind.TRAINING,
+        prison="jelgavas-cietums",
+        valid_until=today + dt.timedelta(days=40),
+    )
     qualify(volunteer, QualificationKind.BACKGROUND_CHECK, valid_until=today + dt.timedelta(days=12))
     ended = make_volunteer(world, VolunteerStatus.ENDED, given_names="Beigu")
     qualify(ended, QualificationKind.BACKGROUND_CHECK, valid_until=today + dt.timedelta(days=3))
@@ -85,4 +90,4 @@ def test_the_list_filters_by_status_kind_and_expiring(world):
     assert names(expiring=True) == ["Drīz"]
     assert names(query="vēl") == ["Vēlu"]
     found = selectors.volunteers(organization_ids=ids, filters=VolunteerFilters(expiring=True), on=today)
-    assert found[0].next_expiry == today + dt.timedelta(days=5)
+    assert found[0].next_expiry == today + dt.timedelta(days=5)  # type: ignore[attr-defined]
