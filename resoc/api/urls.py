@@ -13,6 +13,8 @@ from resoc.programmes.api import router as programmes_router
 from resoc.programmes.hsds import router as hsds_router
 from resoc.release.api import router as release_router
 from resoc.sentences.api import router as sentences_router
+from resoc.volunteers.activity_api import router as volunteer_activities_router
+from resoc.volunteers.api import router as volunteers_router
 
 api = NinjaAPI(
     title="Resoc API",
@@ -36,3 +38,6 @@ api.add_router("", casework_router)
 api.add_router("", imports_router)
 api.add_router("", programmes_router)
 api.add_router("", hsds_router)
+# Volunteers and peer mentors (issue #5)
+api.add_router("", volunteers_router)
+api.add_router("", volunteer_activities_router)

@@ -383,3 +383,26 @@ def qualification_grant(
             valid_until=valid_until,
         )
     return qualification
+
+
+def visible_volunteer(acting: Acting, public_id: Any) -> Volunteer | None:
+    """The volunteer if ``acting`` manages them or is them; None for unknown and refused alike (the
+    refusal is audited), so that existence does not leak."""
+    volunteer = Volunteer.objects.select_related("organization", "user").filter(public_id=public_id).first()
+    if volunteer is not None and (can_manage(acting, volunteer.organization) or is_self(acting, volunteer)):
+        return volunteer
+    audit_record(actor=acting.actor, action=AuditAction.DENIED, record_type=RECORD, record_id=str(public_id))
+    return None
+
+
+def managed_organization_ids(acting: Acting) -> list[int]:
+    """Organizations whose volunteers ``acting`` manages (empty for every other role)."""
+    if not manages_any(acting):
+        return []
+    if acting.role != Role.PROBATION_OFFICER:
+        return sorted(acting.scope_organization_ids)
+    return list(
+        Organization.objects.filter(
+            pk__in=acting.scope_organization_ids, type__in=PROBATION_TYPES
+        ).values_list("pk", flat=True)
+    )

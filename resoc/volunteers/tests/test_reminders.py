@@ -60,8 +60,12 @@ def test_an_inactive_coordinator_is_not_written_to(world, expiring):
 
 def test_the_next_run_is_at_seven_riga_time():
     riga = timezone.get_current_timezone()
-    assert next_run(dt.datetime(2026, 12, 4, 6, 0, tzinfo=riga)) == dt.datetime(2026, 12, 4, 7, 0, tzinfo=riga)
-    assert next_run(dt.datetime(2026, 12, 4, 9, 0, tzinfo=riga)) == dt.datetime(2026, 12, 5, 7, 0, tzinfo=riga)
+    assert next_run(dt.datetime(2026, 12, 4, 6, 0, tzinfo=riga)) == dt.datetime(
+        2026, 12, 4, 7, 0, tzinfo=riga
+    )
+    assert next_run(dt.datetime(2026, 12, 4, 9, 0, tzinfo=riga)) == dt.datetime(
+        2026, 12, 5, 7, 0, tzinfo=riga
+    )
 
 
 def test_the_schedule_option_queues_the_task(world, settings):
