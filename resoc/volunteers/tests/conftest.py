@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from resoc.assessments.tests.conftest import api_as  # noqa: F401  # fixture
 from resoc.community.models import CooperationAgreement
 from resoc.organizations.models import Organization
 from resoc.volunteers.models import (

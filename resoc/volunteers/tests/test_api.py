@@ -3,7 +3,6 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from resoc.assessments.tests.conftest import api_as  # noqa: F401  # fixture
 from resoc.volunteers.models import (
     HoursClaim,
     HoursStatus,
