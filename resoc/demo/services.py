@@ -44,6 +44,7 @@ from resoc.demo.plans import PlanCounts, write_plans
 from resoc.demo.programmes import seed_participants, seed_programmes
 from resoc.demo.release import ReleaseCounts, seed_release
 from resoc.demo.selectors import forget_demo_data_flag
+from resoc.demo.volunteers import seed_volunteers
 from resoc.organizations.models import Organization, OrganizationType
 from resoc.people.identity import make_personal_code
 from resoc.people.models import (
@@ -742,6 +743,7 @@ def seed_demo(*, persons: int, seed: int, today: dt.date | None = None) -> SeedR
 
         # After the journeys and assessments: eligibility reads custody, sentences and risk levels.
         seed_participants(enrolled_by=officer)
+        seed_volunteers(orgs=orgs, users=users, today=today, seed=seed)
         events = [
             PersonEvent(
                 person=d.person,
