@@ -41,6 +41,7 @@ def test_create_available_mentors_writes_hundreds_in_a_few_statements(world):
     assert len(queries.captured_queries) < 30
     assert selectors.available_mentors(on=today).count() == 300
     assert not selectors.available_mentors(on=today + dt.timedelta(days=800)).exists()
+    assert made[0].user is not None
     assert acting_for(made[0].user).role == "volunteer"
     create_available_mentors(count=5, organization=world.ngo, today=today, seed=1)
     assert Volunteer.objects.count() == 305
