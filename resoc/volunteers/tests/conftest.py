@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from resoc.assessments.tests.conftest import api_as  # noqa: F401  # fixture
 from resoc.community.models import CooperationAgreement
@@ -115,6 +115,13 @@ def community_activity(world: Any, *, days: int = 0) -> Activity:
 
 def take_part(activity: Activity, volunteer: Volunteer) -> Participation:
     return Participation.objects.create(activity=activity, volunteer=volunteer)
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Any:
+    """Service tests read refusals in English; the Latvian ones say so with ``translation.override``."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

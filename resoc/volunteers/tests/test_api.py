@@ -117,7 +117,7 @@ def test_check_in_with_an_expired_prison_approval_is_refused_by_the_api(world, a
     response = api_as("mentor").post(f"/volunteer-participations/{participation.public_id}/check-in")
     assert response.status_code == 422
     assert response["Content-Type"] == PROBLEM
-    assert "expired" in response.json()["errors"]["volunteer"][0]
+    assert "Atļauja ieiet cietumā: derīgums beidzās" in response.json()["errors"]["volunteer"][0]
     assert Participation.objects.get(pk=participation.pk).checked_in_at is None
 
 
