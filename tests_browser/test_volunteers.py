@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, ViewportSize, expect
 
 from conftest import World
 from resoc.volunteers.models import HoursClaim, HoursStatus, Participation
@@ -16,7 +16,8 @@ from tests_browser.conftest import log_in, log_out, translated
 from tests_browser.test_accessibility import _choose_language, _violations
 
 pytestmark = pytest.mark.browser
-PHONE = {"width": 375, "height": 740}
+PHONE: ViewportSize = {"width": 375, "height": 740}
+DESKTOP: ViewportSize = {"width": 1280, "height": 800}
 
 
 def _fits_the_screen(page: Page) -> bool:
@@ -61,7 +62,7 @@ def test_a_mentor_checks_in_on_a_phone_and_the_coordinator_approves_the_hours(
     assert claim.status == HoursStatus.CLAIMED
     log_out(page)
 
-    page.set_viewport_size({"width": 1280, "height": 800})
+    page.set_viewport_size(DESKTOP)
     log_in(page, "ngo_coordinator")
     _choose_language(page, language)
     page.goto("/volunteers/hours/")

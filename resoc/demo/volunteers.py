@@ -312,7 +312,11 @@ def seed_volunteers(
         elif volunteer.status != S.APPLICATION:
             screening += _screening(volunteer, coordinator, volunteer.kind == VolunteerKind.PEER_MENTOR)
         qualifications += _qualify(
-            volunteer, volunteer.status, prison, today, 4 if mentor is not None and volunteer.user_id == mentor.pk else index
+            volunteer,
+            volunteer.status,
+            prison,
+            today,
+            4 if mentor is not None and volunteer.user_id == mentor.pk else index,
         )
     StatusChange.objects.bulk_create(history)
     ScreeningDecision.objects.bulk_create(screening)
