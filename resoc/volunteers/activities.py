@@ -151,7 +151,7 @@ def check_in(*, acting: Acting, participation: Participation, at: dt.datetime | 
     at = at or timezone.now()
     with transaction.atomic():
         locked = (
-            Participation.objects.select_for_update()
+            Participation.objects.select_for_update(of=("self",))
             .select_related("activity__prison", "activity__organization", "volunteer__organization")
             .get(pk=participation.pk)
         )
@@ -195,7 +195,7 @@ def check_out(*, acting: Acting, participation: Participation, at: dt.datetime |
     at = at or timezone.now()
     with transaction.atomic():
         locked = (
-            Participation.objects.select_for_update().select_related("volunteer").get(pk=participation.pk)
+            Participation.objects.select_for_update(of=("self",)).select_related("volunteer").get(pk=participation.pk)
         )
         if locked.checked_in_at is None:
             raise ValidationError({"activity": [_("Check in first.")]})
@@ -255,7 +255,7 @@ def _decide(acting: Acting, claim: HoursClaim, status: str, reason: str = "") ->
         raise ValidationError({"decline_reason": [_("Ensure this value has at most 2000 characters.")]})
     with transaction.atomic():
         # Two coordinators may open the same list: the first decision stands, the second is refused.
-        locked = HoursClaim.objects.select_for_update().get(pk=claim.pk)
+        locked = HoursClaim.objects.select_for_update(of=("self",)).get(pk=claim.pk)
         if locked.status != HoursStatus.CLAIMED:
             raise ValidationError(
                 {
