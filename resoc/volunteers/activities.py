@@ -195,7 +195,9 @@ def check_out(*, acting: Acting, participation: Participation, at: dt.datetime |
     at = at or timezone.now()
     with transaction.atomic():
         locked = (
-            Participation.objects.select_for_update(of=("self",)).select_related("volunteer").get(pk=participation.pk)
+            Participation.objects.select_for_update(of=("self",))
+            .select_related("volunteer")
+            .get(pk=participation.pk)
         )
         if locked.checked_in_at is None:
             raise ValidationError({"activity": [_("Check in first.")]})
@@ -289,3 +291,27 @@ def hours_approve(*, acting: Acting, claim: HoursClaim) -> HoursClaim:
 
 def hours_decline(*, acting: Acting, claim: HoursClaim, reason: str) -> HoursClaim:
     return _decide(acting, claim, HoursStatus.DECLINED, reason)
+
+
+def activity_cancel(*, acting: Acting, activity: Activity, reason: str) -> Activity:
+    """Cancel a planned activity: nobody checks in any more; who was to take part stays on record."""
+    require_manager(acting, activity.organization)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Say why the activity is cancelled.")]})
+    with transaction.atomic():
+        locked = Activity.objects.select_for_update().get(pk=activity.pk)
+        if locked.cancelled_at is not None:
+            raise ValidationError({"activity": [_("The activity is cancelled.")]})
+        if locked.ends_at <= timezone.now():
+            raise ValidationError({"activity": [_("An activity that has ended cannot be cancelled.")]})
+        locked.cancelled_at = timezone.now()
+        locked.cancel_reason = reason[:300]
+        locked.save(update_fields=["cancelled_at", "cancel_reason"])
+        volunteers = Volunteer.objects.filter(participations__activity=locked).select_related("organization")
+        for volunteer in volunteers:
+            audit_volunteer(
+                acting, AuditAction.UPDATE, volunteer, activity=str(locked.public_id), cancelled=reason
+            )
+    activity.cancelled_at, activity.cancel_reason = locked.cancelled_at, locked.cancel_reason
+    return activity

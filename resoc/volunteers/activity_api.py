@@ -54,6 +54,7 @@ class ActivityOut(Schema):
     ends_at: dt.datetime
     description: str
     cancelled: bool
+    cancel_reason: str
 
 
 class ActivityQuery(Schema):
@@ -105,6 +106,7 @@ def activity_out(activity: Activity) -> ActivityOut:
         ends_at=activity.ends_at,
         description=activity.description,
         cancelled=activity.cancelled_at is not None,
+        cancel_reason=activity.cancel_reason,
     )
 
 
@@ -211,6 +213,25 @@ def add_participant(
     volunteer = volunteer_or_404(acting, payload.volunteer)
     participation = activities.participation_add(acting=acting, activity=activity, volunteer=volunteer)
     return Status(201, participation_out(_participation_of(participation.public_id)))
+
+
+class CancelIn(Schema):
+    reason: str = Field(max_length=300)
+
+
+@router.post(
+    "/volunteer-activities/{public_id}/cancel",
+    response={200: ActivityOut, **_ERRORS},
+    summary="Cancel an activity",
+    operation_id="cancel_volunteer_activity",
+)
+def cancel_activity(request: HttpRequest, public_id: uuid.UUID, payload: CancelIn) -> ActivityOut:
+    """Nobody checks in to a cancelled activity; a reason is required; an ended one cannot be cancelled."""
+    acting = acting_of(request)
+    activity = activities.activity_cancel(
+        acting=acting, activity=_activity(acting, public_id), reason=payload.reason
+    )
+    return activity_out(activity)
 
 
 def _participation_of(public_id: uuid.UUID) -> Participation:

@@ -17,8 +17,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from resoc.access.context import Acting
 from resoc.access.http import ResocRequest, acting_or_403
 from resoc.access.roles import Role
+from resoc.audit.models import AuditAction
+from resoc.audit.services import audit_record
 from resoc.volunteers import activities, selectors, services
-from resoc.volunteers.forms import ActivityForm, ClaimForm, DeclineForm, ParticipantForm
+from resoc.volunteers.export import hours_csv, hours_in_period
+from resoc.volunteers.forms import ActivityForm, ClaimForm, DeclineForm, ParticipantForm, PeriodForm
 from resoc.volunteers.models import Activity, HoursClaim, HoursStatus, Participation, Volunteer
 from resoc.volunteers.views import _manager, _organization_choices
 from resoc.web.forms import add_validation_errors
@@ -86,9 +89,29 @@ def activity_detail(request: ResocRequest, public_id: uuid.UUID) -> HttpResponse
     return render(
         request,
         "volunteers/activity.html",
-        {"activity": activity, "participations": selectors.activity_participations(activity), "form": form},
+        {
+            "activity": activity,
+            "participations": selectors.activity_participations(activity),
+            "form": form,
+            "now": timezone.now(),
+        },
         status=status,
     )
+
+
+@login_required
+@require_POST
+def activity_cancel(request: ResocRequest, public_id: uuid.UUID) -> HttpResponse:
+    acting = acting_or_403(request)
+    activity = Activity.objects.select_related("organization").filter(public_id=public_id).first()
+    if activity is None or not services.can_manage(acting, activity.organization):
+        raise Http404
+    try:
+        activities.activity_cancel(acting=acting, activity=activity, reason=request.POST.get("reason", ""))
+        messages.success(request, _("The activity has been cancelled."))
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    return redirect("volunteers:activity", public_id=activity.public_id)
 
 
 @login_required
@@ -96,7 +119,33 @@ def activity_detail(request: ResocRequest, public_id: uuid.UUID) -> HttpResponse
 def hours_list(request: ResocRequest) -> HttpResponse:
     _acting, organization_ids = _manager(request)
     claims = list(selectors.hours_waiting(organization_ids=organization_ids)[:200])
-    return render(request, "volunteers/hours.html", {"claims": claims, "decline_form": DeclineForm()})
+    today = timezone.localdate()
+    period = PeriodForm(initial={"since": today.replace(day=1), "until": today})
+    return render(
+        request, "volunteers/hours.html", {"claims": claims, "decline_form": DeclineForm(), "period": period}
+    )
+
+
+@login_required
+@require_GET
+def hours_export(request: ResocRequest) -> HttpResponse:
+    """The period's hours as CSV (audited as an export)."""
+    acting, organization_ids = _manager(request)
+    form = PeriodForm(request.GET)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
+        return redirect("volunteers:hours")
+    since, until = form.cleaned_data["since"], form.cleaned_data["until"]
+    claims = hours_in_period(organization_ids=organization_ids, since=since, until=until)
+    audit_record(
+        actor=acting.actor,
+        action=AuditAction.EXPORT,
+        record_type=services.RECORD,
+        detail={"hours": len(claims), "since": str(since), "until": str(until)},
+    )
+    response = HttpResponse(hours_csv(claims), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="volunteer-hours-{since}-{until}.csv"'
+    return response
 
 
 def _claim_for_decision(request: ResocRequest, public_id: uuid.UUID) -> tuple[Acting, HoursClaim]:

@@ -178,3 +178,17 @@ class ClaimForm(forms.Form):
 
 def local_input(value: dt.datetime) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%dT%H:%M")
+
+
+class PeriodForm(forms.Form):
+    since = forms.DateField(label=_("From"), widget=DATE)
+    until = forms.DateField(label=_("To"), widget=DATE)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        since, until = data.get("since"), data.get("until")
+        if since and until and until < since:
+            raise forms.ValidationError(_("The end must not be before the start."))
+        if since and until and (until - since).days > 366 * 5:
+            raise forms.ValidationError(_("Choose a period of at most five years."))
+        return data

@@ -235,6 +235,9 @@ class Activity(models.Model):
         _("description"), max_length=2000, blank=True, validators=[plain_text_validator]
     )
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    cancel_reason = models.CharField(
+        _("reason for cancelling"), max_length=300, blank=True, validators=[plain_text_validator]
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )

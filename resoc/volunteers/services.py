@@ -238,7 +238,9 @@ def volunteer_transition(
     reason = reason.strip()
     with transaction.atomic():
         locked = (
-            Volunteer.objects.select_for_update(of=("self",)).select_related("organization", "user").get(pk=volunteer.pk)
+            Volunteer.objects.select_for_update(of=("self",))
+            .select_related("organization", "user")
+            .get(pk=volunteer.pk)
         )
         current = locked.status
         refusal = rules.move_refusal(current, to_status)

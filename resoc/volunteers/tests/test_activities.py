@@ -240,3 +240,22 @@ def test_an_activity_in_prison_needs_a_prison_and_ends_after_it_starts(world):
             ends_at=now,
         )
     assert set(refused.value.message_dict) == {"prison", "ends_at"}
+
+
+def test_a_cancelled_activity_keeps_its_volunteers_out(world, mentor_volunteer):
+    activity = prison_activity(world)
+    participation = take_part(activity, mentor_volunteer)
+    with pytest.raises(ValidationError, match="why"):
+        activities.activity_cancel(acting=world.acting("ngo_coordinator"), activity=activity, reason="")
+    with pytest.raises(PermissionDenied):
+        activities.activity_cancel(acting=world.acting("mentor"), activity=activity, reason="Slims")
+    activities.activity_cancel(
+        acting=world.acting("ngo_coordinator"), activity=activity, reason="Karantīna cietumā"
+    )
+    with pytest.raises(ValidationError, match="cancelled"):
+        activities.check_in(acting=world.acting("mentor"), participation=participation)
+    with pytest.raises(ValidationError, match="cancelled"):
+        activities.activity_cancel(
+            acting=world.acting("ngo_coordinator"), activity=activity, reason="Vēlreiz"
+        )
+    assert Participation.objects.filter(pk=participation.pk).exists()

@@ -168,3 +168,17 @@ def test_the_openapi_document_lists_the_volunteer_endpoints(world, client):
         "/api/v1/volunteer-participations/{public_id}/check-in",
     ):
         assert path in paths
+
+
+def test_a_coordinator_cancels_an_activity_through_the_api(world, api_as, mentor_volunteer):
+    activity = prison_activity(world, days=2)
+    api = api_as("ngo_coordinator")
+    assert api.post(f"/volunteer-activities/{activity.public_id}/cancel", {"reason": ""}).status_code == 422
+    response = api.post(f"/volunteer-activities/{activity.public_id}/cancel", {"reason": "Karantīna"})
+    assert response.json()["cancelled"] is True
+    assert (
+        api_as("mentor")
+        .post(f"/volunteer-activities/{activity.public_id}/cancel", {"reason": "x"})
+        .status_code
+        == 404
+    )

@@ -162,3 +162,50 @@ def test_an_expired_approval_is_shown_to_the_volunteer_at_check_in(world, mentor
     response = world.client("mentor").post(f"/volunteers/me/{participation.public_id}/check-in/", follow=True)
     assert "message-error" in response.content.decode()
     assert Participation.objects.get(pk=participation.pk).checked_in_at is None
+
+
+def test_the_volunteer_page_costs_the_same_for_more_activities(
+    world, mentor_volunteer, django_assert_max_num_queries
+):
+    client = world.client("ngo_coordinator")
+    url = f"/volunteers/{mentor_volunteer.public_id}/"
+
+    def participate(days):
+        activity = prison_activity(world, days=-days)
+        participation = take_part(activity, mentor_volunteer)
+        activities.check_in(acting=world.acting("mentor"), participation=participation, at=activity.starts_at)
+        activities.check_out(acting=world.acting("mentor"), participation=participation, at=activity.ends_at)
+
+    participate(0)
+    with django_assert_max_num_queries(40) as few:
+        assert client.get(url).status_code == 200
+    for days in range(1, 8):
+        participate(days)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url)
+    assert response.content.decode().count("Sarunu grupa") == 8
+
+
+def test_the_hours_of_a_period_download_as_csv_and_the_export_is_audited(world, mentor_volunteer):
+    from resoc.audit.models import AuditEntry
+
+    activity = prison_activity(world, title="=HYPERLINK(1)")
+    participation = take_part(activity, mentor_volunteer)
+    activities.check_in(acting=world.acting("mentor"), participation=participation, at=activity.starts_at)
+    claim = activities.check_out(
+        acting=world.acting("mentor"), participation=participation, at=activity.ends_at
+    )
+    activities.hours_decline(acting=world.acting("ngo_coordinator"), claim=claim, reason="Par daudz")
+    today = timezone.localdate()
+    response = world.client("ngo_coordinator").get(
+        "/volunteers/hours/export/", {"since": str(today - dt.timedelta(days=1)), "until": str(today)}
+    )
+    assert response["Content-Type"].startswith("text/csv")
+    text = response.content.decode("utf-8-sig")
+    rows = [line.split(";") for line in text.strip().splitlines()]
+    assert len(rows) == 2
+    assert rows[1][2] == "'=HYPERLINK(1)"
+    assert rows[1][7] == "2,00"
+    assert rows[1][10] == "Par daudz"
+    assert AuditEntry.objects.filter(action="export", record_type="volunteer").exists()
+    assert world.client("mentor").get("/volunteers/hours/export/").status_code == 403
