@@ -9,6 +9,7 @@ under their membership. A volunteer changes nothing here. Every write is audited
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
@@ -218,6 +219,19 @@ def _set_membership(volunteer: Volunteer, *, active: bool) -> None:
         ).update(is_active=False)
 
 
+# Other apps react to a move inside its transaction (mentoring closes a suspended or ended mentor's
+# matches) by registering here instead of being called from this app.
+StatusHandler = Callable[[Acting, Volunteer, str, str], None]
+_STATUS_HANDLERS: list[StatusHandler] = []
+
+
+def register_status_handler(handler: StatusHandler) -> StatusHandler:
+    """Call ``handler(acting, volunteer, from_status, to_status)`` after every lifecycle move."""
+    if handler not in _STATUS_HANDLERS:
+        _STATUS_HANDLERS.append(handler)
+    return handler
+
+
 def volunteer_transition(
     *,
     acting: Acting,
@@ -270,6 +284,8 @@ def volunteer_transition(
         audit_volunteer(
             acting, AuditAction.UPDATE, locked, status_from=current, status_to=to_status, reason=reason
         )
+        for handler in _STATUS_HANDLERS:
+            handler(acting, locked, current, to_status)
     volunteer.status = locked.status
     volunteer.user = locked.user
     return volunteer

@@ -270,3 +270,25 @@ def test_a_year_of_birth_under_sixteen_is_refused(world):
         )
     assert "year_of_birth" in refused.value.message_dict
     assert not Volunteer.objects.exists()
+
+
+def test_other_apps_hear_of_each_move_inside_its_transaction(world):
+    from resoc.volunteers.services import _STATUS_HANDLERS, register_status_handler
+
+    heard = []
+
+    def handler(acting, volunteer, before, after):
+        heard.append((before, after))
+        if after == S.ENDED:
+            raise ValidationError("mentoring refuses")
+
+    register_status_handler(handler)
+    try:
+        volunteer = make_volunteer(world, S.ACTIVE, user=world.users["mentor"])
+        move(world, volunteer, S.SUSPENDED, reason="Atvaļinājums")
+        with pytest.raises(ValidationError):
+            move(world, volunteer, S.ENDED, reason="Beidz")
+    finally:
+        _STATUS_HANDLERS.remove(handler)
+    assert heard == [(S.ACTIVE, S.SUSPENDED), (S.SUSPENDED, S.ENDED)]
+    assert Volunteer.objects.get(pk=volunteer.pk).status == S.SUSPENDED  # the refused end left nothing
