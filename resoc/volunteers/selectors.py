@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet, Sum
 
+from resoc.organizations.models import Organization
 from resoc.volunteers import rules
 from resoc.volunteers.models import (
     Activity,
@@ -198,3 +199,49 @@ def volunteer_of_user(user_id: int, organization_id: int | None) -> Volunteer | 
         .filter(user_id=user_id, organization_id=organization_id)
         .first()
     )
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """May the volunteer take part today: in the community (``prison`` None) or in one prison."""
+
+    prison: Organization | None
+    refusals: list[rules.Refusal]
+
+
+def readiness(file: VolunteerFile, on: dt.date) -> list[Readiness]:
+    """Today's answer for the community and for every prison the volunteer was ever approved for."""
+    from resoc.community.selectors import needs_agreement, prison_access_in_force
+
+    volunteer = file.volunteer
+    facts = [
+        rules.QualificationFact(q.kind, q.prison_id, q.valid_from, q.valid_until) for q in file.qualifications
+    ]
+    found = [
+        Readiness(
+            None,
+            rules.activity_refusals(status=volunteer.status, qualifications=facts, on=on, prison_id=None),
+        )
+    ]
+    prisons = {q.prison_id: q.prison for q in file.qualifications if q.prison is not None}
+    agreement_needed = needs_agreement(volunteer.organization)
+    for prison in sorted(prisons.values(), key=lambda p: p.name):
+        found.append(
+            Readiness(
+                prison,
+                rules.activity_refusals(
+                    status=volunteer.status,
+                    qualifications=facts,
+                    on=on,
+                    prison_id=prison.pk,
+                    prison_name=str(prison),
+                    agreement_needed=agreement_needed,
+                    agreement_in_force=(
+                        prison_access_in_force(organization=volunteer.organization, prison=prison, on=on)
+                        if agreement_needed
+                        else True
+                    ),
+                ),
+            )
+        )
+    return found

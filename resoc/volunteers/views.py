@@ -141,6 +141,7 @@ def _detail_page(
             "volunteer": volunteer,
             "file": file,
             "today": today,
+            "readiness": selectors.readiness(file, today) if volunteer.status != "ended" else [],
             "expiring_ids": {
                 q.pk
                 for q in file.qualifications

@@ -209,3 +209,21 @@ def test_the_hours_of_a_period_download_as_csv_and_the_export_is_audited(world, 
     assert rows[1][10] == "Par daudz"
     assert AuditEntry.objects.filter(action="export", record_type="volunteer").exists()
     assert world.client("mentor").get("/volunteers/hours/export/").status_code == 403
+
+
+def test_the_volunteer_page_says_where_he_may_take_part_today(world, mentor_volunteer):
+    Qualification.objects.create(
+        volunteer=mentor_volunteer,
+        kind=QualificationKind.PRISON_ACCESS,
+        prison=Organization.objects.get(code="liepajas-cietums"),
+        valid_from=timezone.localdate() - dt.timedelta(days=300),
+        valid_until=timezone.localdate() - dt.timedelta(days=3),
+    )
+    response = world.client("ngo_coordinator").get(
+        f"/volunteers/{mentor_volunteer.public_id}/", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    readiness = {str(r.prison): r.refusals for r in response.context["readiness"]}
+    assert readiness["None"] == []
+    assert readiness[str(Organization.objects.get(code="jelgavas-cietums"))] == []
+    codes = {x.code for x in readiness[str(Organization.objects.get(code="liepajas-cietums"))]}
+    assert codes == {"prison_access_expired", "agreement"}
