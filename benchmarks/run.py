@@ -57,6 +57,8 @@ def parse_args() -> argparse.Namespace:
         default=3,
         help="years of synthetic attendance, one place per seeded person, for the utilization report "
         "(default 3; 0 skips)",
+    )
+    parser.add_argument(
         "--referrals",
         type=int,
         default=50_000,

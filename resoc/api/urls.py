@@ -16,6 +16,8 @@ from resoc.programmes.hsds import router as hsds_router
 from resoc.referrals.api import router as referrals_router
 from resoc.release.api import router as release_router
 from resoc.sentences.api import router as sentences_router
+from resoc.volunteers.activity_api import router as volunteer_activities_router
+from resoc.volunteers.api import router as volunteers_router
 
 api = NinjaAPI(
     title="Resoc API",
@@ -42,3 +44,6 @@ api.add_router("", hsds_router)
 api.add_router("", organizations_router)
 api.add_router("", consents_router)
 api.add_router("", referrals_router)
+# Volunteers and peer mentors (issue #5)
+api.add_router("", volunteers_router)
+api.add_router("", volunteer_activities_router)

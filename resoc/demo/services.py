@@ -46,6 +46,7 @@ from resoc.demo.programmes import seed_participants, seed_programmes
 from resoc.demo.referrals import seed_referrals
 from resoc.demo.release import ReleaseCounts, seed_release
 from resoc.demo.selectors import forget_demo_data_flag
+from resoc.demo.volunteers import seed_volunteers
 from resoc.organizations.models import Organization, OrganizationType
 from resoc.people.identity import make_personal_code
 from resoc.people.models import (
@@ -748,6 +749,7 @@ def seed_demo(*, persons: int, seed: int, today: dt.date | None = None) -> SeedR
         seed_participants(enrolled_by=officer)
         # After the NGO relationships and the journeys: a referral comes from the institution holding the person.
         seed_referrals(orgs=orgs, users=users, today=today, rng=random.Random(f"{seed}-referrals"))  # noqa: S311
+        seed_volunteers(orgs=orgs, users=users, today=today, seed=seed)
         events = [
             PersonEvent(
                 person=d.person,
