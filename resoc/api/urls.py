@@ -8,6 +8,7 @@ from resoc.api.problems import install_problem_handlers
 from resoc.assessments.api import router as assessments_router
 from resoc.casework.api import router as casework_router
 from resoc.imports.api import router as imports_router
+from resoc.mentoring.api import router as mentoring_router
 from resoc.plans.api import router as plans_router
 from resoc.programmes.api import router as programmes_router
 from resoc.programmes.hsds import router as hsds_router
@@ -36,3 +37,4 @@ api.add_router("", casework_router)
 api.add_router("", imports_router)
 api.add_router("", programmes_router)
 api.add_router("", hsds_router)
+api.add_router("", mentoring_router)
