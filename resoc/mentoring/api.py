@@ -12,6 +12,7 @@ import datetime as dt
 import uuid
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
@@ -35,7 +36,9 @@ MAX_PAGE = 200
 
 
 class ReasonOut(Schema):
-    key: str = Field(description="`region`, `language`, `sex`, `age`, `interests`, `lived_experience` or `capacity`.")
+    key: str = Field(
+        description="`region`, `language`, `sex`, `age`, `interests`, `lived_experience` or `capacity`."
+    )
     points: int
     text: str = Field(description="The reason in the request's language.")
     blocking: bool = Field(description="A hard filter: the pair is not suggested.")
@@ -149,7 +152,7 @@ def _out(match: Match) -> MatchOut:
     )
 
 
-def _visible_matches(acting: Acting):  # type: ignore[no-untyped-def]
+def _visible_matches(acting: Acting) -> QuerySet[Match]:
     found = selectors.matches_for(acting)
     if acting.role == Role.VOLUNTEER:
         found = found.filter(status__in=RELATED_STATUSES, person__in=policy.visible_persons(acting))
@@ -159,7 +162,12 @@ def _visible_matches(acting: Acting):  # type: ignore[no-untyped-def]
 def _match(acting: Acting, public_id: uuid.UUID) -> Match:
     match = _visible_matches(acting).filter(public_id=public_id).first()
     if match is None:
-        audit_person(actor=acting.actor, action=AuditAction.DENIED, person_id=public_id, record_type=services.RECORD_TYPE)
+        audit_person(
+            actor=acting.actor,
+            action=AuditAction.DENIED,
+            person_id=public_id,
+            record_type=services.RECORD_TYPE,
+        )
         raise not_found()
     return match
 
@@ -204,7 +212,10 @@ def get_match(request: HttpRequest, public_id: uuid.UUID) -> MatchDetailOut:
     acting = acting_of(request)
     match = _match(acting, public_id)
     audit_person(
-        actor=acting.actor, action=AuditAction.VIEW, person_id=match.person.public_id, record_type=services.RECORD_TYPE
+        actor=acting.actor,
+        action=AuditAction.VIEW,
+        person_id=match.person.public_id,
+        record_type=services.RECORD_TYPE,
     )
     mentee = selectors.mentee_facts([match.person_id])[match.person_id]
     [mentor] = selectors.mentor_facts(Volunteer.objects.filter(pk=match.mentor_id))
@@ -243,26 +254,42 @@ def _move(request: HttpRequest, public_id: uuid.UUID, to_status: str, **fields: 
     return _out(selectors.match_queryset().get(pk=match.pk))
 
 
-@router.post("/matches/{public_id}/initiate", response={200: MatchOut, **_ERRORS}, operation_id="initiate_match",
-             summary="The mentor and the person are introduced: the mentor's access opens")
+@router.post(
+    "/matches/{public_id}/initiate",
+    response={200: MatchOut, **_ERRORS},
+    operation_id="initiate_match",
+    summary="The mentor and the person are introduced: the mentor's access opens",
+)
 def initiate_match(request: HttpRequest, public_id: uuid.UUID, payload: NoteIn) -> MatchOut:
     return _move(request, public_id, MatchStatus.INITIATED, note=payload.note)
 
 
-@router.post("/matches/{public_id}/activate", response={200: MatchOut, **_ERRORS}, operation_id="activate_match",
-             summary="The mentoring is under way")
+@router.post(
+    "/matches/{public_id}/activate",
+    response={200: MatchOut, **_ERRORS},
+    operation_id="activate_match",
+    summary="The mentoring is under way",
+)
 def activate_match(request: HttpRequest, public_id: uuid.UUID, payload: NoteIn) -> MatchOut:
     return _move(request, public_id, MatchStatus.ACTIVE, note=payload.note)
 
 
-@router.post("/matches/{public_id}/begin-closing", response={200: MatchOut, **_ERRORS},
-             operation_id="begin_closing_match", summary="The mentoring is coming to an end (the mentor may say so too)")
+@router.post(
+    "/matches/{public_id}/begin-closing",
+    response={200: MatchOut, **_ERRORS},
+    operation_id="begin_closing_match",
+    summary="The mentoring is coming to an end (the mentor may say so too)",
+)
 def begin_closing_match(request: HttpRequest, public_id: uuid.UUID, payload: NoteIn) -> MatchOut:
     return _move(request, public_id, MatchStatus.CLOSING, note=payload.note)
 
 
-@router.post("/matches/{public_id}/close", response={200: MatchOut, **_ERRORS}, operation_id="close_match",
-             summary="Close with a reason and whether to look for another mentor; the mentor's access ends")
+@router.post(
+    "/matches/{public_id}/close",
+    response={200: MatchOut, **_ERRORS},
+    operation_id="close_match",
+    summary="Close with a reason and whether to look for another mentor; the mentor's access ends",
+)
 def close_match(request: HttpRequest, public_id: uuid.UUID, payload: CloseIn) -> MatchOut:
     return _move(
         request,
@@ -287,19 +314,30 @@ def _meeting_out(meeting: Meeting) -> MeetingOut:
     )
 
 
-@router.get("/matches/{public_id}/meetings", response={200: list[MeetingOut], **_ERRORS},
-            operation_id="list_match_meetings", summary="The meetings of a match, latest first")
+@router.get(
+    "/matches/{public_id}/meetings",
+    response={200: list[MeetingOut], **_ERRORS},
+    operation_id="list_match_meetings",
+    summary="The meetings of a match, latest first",
+)
 def list_meetings(request: HttpRequest, public_id: uuid.UUID) -> list[MeetingOut]:
     acting = acting_of(request)
     match = _coordinated(acting, public_id)
     audit_person(
-        actor=acting.actor, action=AuditAction.VIEW, person_id=match.person.public_id, record_type="mentoring_meeting"
+        actor=acting.actor,
+        action=AuditAction.VIEW,
+        person_id=match.person.public_id,
+        record_type="mentoring_meeting",
     )
     return [_meeting_out(m) for m in match.meetings.all()]
 
 
-@router.post("/matches/{public_id}/meetings", response={201: MeetingOut, **_ERRORS},
-             operation_id="log_match_meeting", summary="The mentor logs a meeting (a concern may be flagged)")
+@router.post(
+    "/matches/{public_id}/meetings",
+    response={201: MeetingOut, **_ERRORS},
+    operation_id="log_match_meeting",
+    summary="The mentor logs a meeting (a concern may be flagged)",
+)
 def log_meeting(request: HttpRequest, public_id: uuid.UUID, payload: MeetingIn) -> Status[MeetingOut]:
     acting = acting_of(request)
     match = _match(acting, public_id)
@@ -307,8 +345,12 @@ def log_meeting(request: HttpRequest, public_id: uuid.UUID, payload: MeetingIn) 
     return Status(201, _meeting_out(meeting))
 
 
-@router.get("/mentees/{public_id}/suggestions", response={200: list[SuggestionOut], **_ERRORS},
-            operation_id="mentee_suggestions", summary="The best mentors for a person waiting for one, with reasons")
+@router.get(
+    "/mentees/{public_id}/suggestions",
+    response={200: list[SuggestionOut], **_ERRORS},
+    operation_id="mentee_suggestions",
+    summary="The best mentors for a person waiting for one, with reasons",
+)
 def mentee_suggestions(request: HttpRequest, public_id: uuid.UUID, limit: int = 10) -> list[SuggestionOut]:
     acting = acting_of(request)
     if not selectors.can_coordinate(acting):
@@ -317,9 +359,13 @@ def mentee_suggestions(request: HttpRequest, public_id: uuid.UUID, limit: int = 
     if not selectors.is_candidate(acting, person):
         return []
     facts = selectors.mentee_facts([person.pk])[person.pk]
-    ranked = matching.top_mentors(facts, selectors.mentor_facts(selectors.mentor_pool(acting)), n=max(1, min(limit, 50)))
+    ranked = matching.top_mentors(
+        facts, selectors.mentor_facts(selectors.mentor_pool(acting)), n=max(1, min(limit, 50))
+    )
     volunteers = Volunteer.objects.in_bulk([r.mentor.volunteer_id for r in ranked])
-    audit_person(actor=acting.actor, action=AuditAction.VIEW, person_id=person.public_id, record_type="mentee")
+    audit_person(
+        actor=acting.actor, action=AuditAction.VIEW, person_id=person.public_id, record_type="mentee"
+    )
     return [
         SuggestionOut(
             mentor=volunteers[r.mentor.volunteer_id].public_id,
@@ -332,8 +378,12 @@ def mentee_suggestions(request: HttpRequest, public_id: uuid.UUID, limit: int = 
     ]
 
 
-@router.put("/mentees/{public_id}/profile", response={200: ProfileIn, **_ERRORS},
-            operation_id="put_mentee_profile", summary="What the person told the coordinator; `refer` puts him forward")
+@router.put(
+    "/mentees/{public_id}/profile",
+    response={200: ProfileIn, **_ERRORS},
+    operation_id="put_mentee_profile",
+    summary="What the person told the coordinator; `refer` puts him forward",
+)
 def put_profile(request: HttpRequest, public_id: uuid.UUID, payload: ProfileIn) -> ProfileIn:
     acting = acting_of(request)
     person = readable_person(acting, public_id, policy.IDENTITY.key)

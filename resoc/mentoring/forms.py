@@ -13,7 +13,7 @@ from resoc.organizations.models import Region
 class ProfileForm(forms.Form):
     region = forms.ChoiceField(
         label=_("Region of return, if nothing else records it"),
-        choices=[("", _("Not known"))] + list(Region.choices),
+        choices=[("", _("Not known")), *list(Region.choices)],
         required=False,
     )
     mentor_sex = forms.ChoiceField(
@@ -39,7 +39,7 @@ class MoveForm(forms.Form):
     to_status = forms.ChoiceField(label=_("New status"), choices=MatchStatus.choices)
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
     closure_reason = forms.ChoiceField(
-        label=_("Reason for closing"), choices=[("", "—")] + list(ClosureReason.choices), required=False
+        label=_("Reason for closing"), choices=[("", "—"), *list(ClosureReason.choices)], required=False
     )
     rematch = forms.TypedChoiceField(
         label=_("Look for another mentor?"),
@@ -58,9 +58,14 @@ class MeetingForm(forms.Form):
     )
     place = forms.CharField(label=_("Place"), max_length=200)
     minutes = forms.IntegerField(
-        label=_("Duration in minutes"), min_value=1, max_value=720, widget=forms.NumberInput(attrs={"inputmode": "numeric"})
+        label=_("Duration in minutes"),
+        min_value=1,
+        max_value=720,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
-    topics = forms.CharField(label=_("What you talked about"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
+    topics = forms.CharField(
+        label=_("What you talked about"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
+    )
     concerns = forms.CharField(
         label=_("Concerns"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )

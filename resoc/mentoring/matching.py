@@ -127,9 +127,7 @@ def explain(mentee: MenteeFacts, mentor: MentorFacts) -> Score:
     if mentor.open_matches >= mentor.capacity:
         reasons.append(Reason("capacity", 0, _("The mentor has no free place."), blocking=True))
     if mentee.mentor_sex and mentor.sex != mentee.mentor_sex:
-        reasons.append(
-            Reason("sex", 0, _("The person asked for a mentor of the other sex."), blocking=True)
-        )
+        reasons.append(Reason("sex", 0, _("The person asked for a mentor of the other sex."), blocking=True))
     if not mentee.region:
         reasons.append(Reason("region", 0, _("The region of return is not known.")))
     elif mentee.region == mentor.region:
@@ -152,7 +150,11 @@ def explain(mentee: MenteeFacts, mentor: MentorFacts) -> Score:
     shared = sorted(mentee.languages & mentor.languages)
     if shared:
         reasons.append(
-            Reason("language", WEIGHTS["language"], _("Shared language: %(languages)s.") % {"languages": ", ".join(shared)})
+            Reason(
+                "language",
+                WEIGHTS["language"],
+                _("Shared language: %(languages)s.") % {"languages": ", ".join(shared)},
+            )
         )
     else:
         reasons.append(Reason("language", 0, _("No shared language recorded.")))
@@ -164,9 +166,7 @@ def explain(mentee: MenteeFacts, mentor: MentorFacts) -> Score:
             Reason(
                 "age",
                 _age_points(mentee.birth_year, mentor.birth_year),
-                ngettext(
-                    "Age difference: %(years)s year.", "Age difference: %(years)s years.", difference
-                )
+                ngettext("Age difference: %(years)s year.", "Age difference: %(years)s years.", difference)
                 % {"years": difference},
             )
         )
@@ -193,7 +193,9 @@ def explain(mentee: MenteeFacts, mentor: MentorFacts) -> Score:
         else:
             reasons.append(
                 Reason(
-                    "lived_experience", 0, _("The person wants a mentor who has been in prison; this mentor has not.")
+                    "lived_experience",
+                    0,
+                    _("The person wants a mentor who has been in prison; this mentor has not."),
                 )
             )
     reasons.append(
@@ -201,7 +203,9 @@ def explain(mentee: MenteeFacts, mentor: MentorFacts) -> Score:
             "capacity",
             _capacity_points(mentor),
             ngettext(
-                "%(free)s of %(capacity)s place free.", "%(free)s of %(capacity)s places free.", mentor.capacity
+                "%(free)s of %(capacity)s place free.",
+                "%(free)s of %(capacity)s places free.",
+                mentor.capacity,
             )
             % {"free": mentor.free_places, "capacity": mentor.capacity},
         )

@@ -60,11 +60,15 @@ def _own_match(acting: Acting, public_id: uuid.UUID) -> tuple[Match, dict[str, p
 def my_mentees(request: ResocRequest) -> HttpResponse:
     acting = _mentor(request)
     running = list(
-        selectors.with_last_meeting(selectors.matches_for(acting).filter(status__in=RELATED_STATUSES)).order_by(
-            "person__sort_key", "pk"
-        )
+        selectors.with_last_meeting(
+            selectors.matches_for(acting).filter(status__in=RELATED_STATUSES)
+        ).order_by("person__sort_key", "pk")
     )
-    readable = set(policy.visible_persons(acting).filter(pk__in=[m.person_id for m in running]).values_list("pk", flat=True))
+    readable = set(
+        policy.visible_persons(acting)
+        .filter(pk__in=[m.person_id for m in running])
+        .values_list("pk", flat=True)
+    )
     rows = [{"match": m, "readable": m.person_id in readable} for m in running]
     audit_record_listing(
         actor=acting.actor,
@@ -82,7 +86,9 @@ def my_mentee(request: ResocRequest, public_id: uuid.UUID) -> HttpResponse:
     match, decisions = _own_match(acting, public_id)
     shown = [key for key, decision in decisions.items() if decision]
     for key in shown:
-        audit_person(actor=acting.actor, action=AuditAction.VIEW, person_id=match.person.public_id, category=key)
+        audit_person(
+            actor=acting.actor, action=AuditAction.VIEW, person_id=match.person.public_id, category=key
+        )
     return render(
         request,
         "mentoring/my_mentee.html",
@@ -117,7 +123,9 @@ def meeting_new(request: ResocRequest, public_id: uuid.UUID) -> HttpResponse:
         else:
             messages.success(request, _("The meeting was logged."))
             return redirect("mentoring:my_mentee", public_id=match.public_id)
-    return render(request, "mentoring/meeting_form.html", {"match": match, "person": match.person, "form": form})
+    return render(
+        request, "mentoring/meeting_form.html", {"match": match, "person": match.person, "form": form}
+    )
 
 
 @login_required

@@ -97,7 +97,10 @@ class Match(models.Model):
         "volunteers.Volunteer", on_delete=models.PROTECT, related_name="matches", verbose_name=_("mentor")
     )
     organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.PROTECT, related_name="+", verbose_name=_("organization")
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("organization"),
     )
     status = models.CharField(
         _("status"), max_length=20, choices=MatchStatus.choices, default=MatchStatus.PROPOSED
@@ -173,7 +176,9 @@ class Meeting(models.Model):
     place = models.CharField(_("place"), max_length=200, validators=[plain_text_validator])
     minutes = models.PositiveSmallIntegerField(_("duration in minutes"))
     topics = models.TextField(_("topics"), max_length=TEXT_MAX, validators=[plain_text_validator])
-    concerns = models.TextField(_("concerns"), max_length=TEXT_MAX, blank=True, validators=[plain_text_validator])
+    concerns = models.TextField(
+        _("concerns"), max_length=TEXT_MAX, blank=True, validators=[plain_text_validator]
+    )
     concern_flagged = models.BooleanField(_("tell the coordinator about the concern"), default=False)
     concern_resolved_at = models.DateTimeField(null=True, blank=True)
     concern_resolved_by = models.ForeignKey(

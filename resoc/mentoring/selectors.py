@@ -46,7 +46,9 @@ def mentoring_measures() -> QuerySet[Measure]:
     asks = Q()
     for term in MENTORING_TERMS:
         asks |= Q(description__icontains=term)
-    return Measure.objects.filter(asks, goal__plan__status=PlanStatus.ACTIVE).exclude(status__in=FINAL_STATUSES)
+    return Measure.objects.filter(asks, goal__plan__status=PlanStatus.ACTIVE).exclude(
+        status__in=FINAL_STATUSES
+    )
 
 
 def candidate_persons(acting: Acting, *, on: dt.date | None = None) -> PersonQuerySet:
@@ -99,7 +101,8 @@ def mentee_facts(person_ids: Iterable[int], *, on: dt.date | None = None) -> dic
     on = on or _today()
     persons = Person.objects.filter(pk__in=ids).values_list("pk", "sex", "languages", "date_of_birth")
     profiles = {
-        p.person_id: p for p in MenteeProfile.objects.filter(person_id__in=ids).only(
+        p.person_id: p
+        for p in MenteeProfile.objects.filter(person_id__in=ids).only(
             "person_id", "region", "mentor_sex", "interests", "wants_lived_experience"
         )
     }
@@ -164,7 +167,15 @@ def mentor_facts(volunteers: QuerySet[Volunteer]) -> list[MentorFacts]:
     rows = volunteers.annotate(
         open_matches=Count("matches", filter=Q(matches__status__in=OPEN_STATUSES))
     ).values_list(
-        "pk", "region", "languages", "sex", "year_of_birth", "interests", "lived_experience", "capacity", "open_matches"
+        "pk",
+        "region",
+        "languages",
+        "sex",
+        "year_of_birth",
+        "interests",
+        "lived_experience",
+        "capacity",
+        "open_matches",
     )
     return [
         MentorFacts(
@@ -221,9 +232,9 @@ def monitoring(acting: Acting, *, on: dt.date | None = None) -> Monitoring:
         matches_for(acting).filter(status__in=[MatchStatus.INITIATED, MatchStatus.ACTIVE])
     )
     since = on - QUIET_AFTER
-    quiet = running.filter(
+    # The stubs do not see the annotation of ``with_last_meeting``.
+    quiet = running.filter(  # type: ignore[misc]
         Q(last_meeting__lt=since) | Q(last_meeting__isnull=True, started_on__lt=since)
-        | Q(last_meeting__isnull=True, started_on__isnull=True)
     ).order_by("last_meeting", "started_on", "pk")
     concerns = (
         Meeting.objects.select_related("match__person", "match__mentor", "recorded_by")

@@ -174,7 +174,9 @@ def match_propose(*, acting: Acting, person: Person, mentor: Volunteer, note: st
             raise ValidationError(_("This person already has an open mentoring match."), code="open_match")
         if not selectors.is_candidate(acting, person):
             raise ValidationError(
-                _("This person has not asked for a peer mentor: no plan measure asks for one and no coordinator has put him forward."),
+                _(
+                    "This person has not asked for a peer mentor: no plan measure asks for one and no coordinator has put him forward."
+                ),
                 code="not_candidate",
             )
         mentee = selectors.mentee_facts([person.pk])[person.pk]
@@ -262,7 +264,9 @@ def match_transition(
         match.refresh_from_db()
         current = locked.status
         coordinator = can_coordinate_match(acting, match)
-        if not coordinator and not (is_matched_mentor(acting, match) and (current, to_status) in MENTOR_TRANSITIONS):
+        if not coordinator and not (
+            is_matched_mentor(acting, match) and (current, to_status) in MENTOR_TRANSITIONS
+        ):
             raise PermissionDenied
         if to_status not in TRANSITIONS[current]:
             raise _refuse_move(match, to_status)
@@ -337,7 +341,8 @@ def meeting_log(
             )
         if errors:
             raise ValidationError(errors)
-        assert held_on is not None and minutes is not None  # checked above
+        assert held_on is not None
+        assert minutes is not None
         meeting = Meeting.objects.create(
             match=locked,
             held_on=held_on,

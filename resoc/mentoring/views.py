@@ -96,13 +96,7 @@ def home(request: ResocRequest) -> HttpResponse:
         category=policy.IDENTITY.key,
         detail={"purpose": "mentoring candidates"},
     )
-    counts = {
-        status: n
-        for status, n in selectors.matches_for(acting)
-        .values_list("status")
-        .order_by()
-        .annotate(n=Count("pk"))
-    }
+    counts = dict(selectors.matches_for(acting).values_list("status").order_by().annotate(n=Count("pk")))
     return render(
         request,
         "mentoring/home.html",
@@ -120,7 +114,9 @@ def _region_label(key: str) -> str:
     return str(Region(key).label) if key in Region.values else ""
 
 
-def _suggestion_rows(mentee: matching.MenteeFacts, mentors: list[matching.MentorFacts]) -> list[dict[str, object]]:
+def _suggestion_rows(
+    mentee: matching.MenteeFacts, mentors: list[matching.MentorFacts]
+) -> list[dict[str, object]]:
     ranked = matching.top_mentors(mentee, mentors, n=SUGGESTIONS)
     volunteers = Volunteer.objects.in_bulk([r.mentor.volunteer_id for r in ranked])
     return [
@@ -137,10 +133,14 @@ def suggestions(request: ResocRequest, public_id: uuid.UUID) -> HttpResponse:
     person = _readable_person(acting, public_id)
     facts = selectors.mentee_facts([person.pk])[person.pk]
     is_candidate = selectors.is_candidate(acting, person)
-    rows = _suggestion_rows(facts, selectors.mentor_facts(selectors.mentor_pool(acting))) if is_candidate else []
+    rows = (
+        _suggestion_rows(facts, selectors.mentor_facts(selectors.mentor_pool(acting))) if is_candidate else []
+    )
     profile = MenteeProfile.objects.filter(person=person).first()
     open_match = Match.objects.filter(person=person).exclude(status=MatchStatus.CLOSED).first()
-    audit_person(actor=acting.actor, action=AuditAction.VIEW, person_id=person.public_id, record_type="mentee")
+    audit_person(
+        actor=acting.actor, action=AuditAction.VIEW, person_id=person.public_id, record_type="mentee"
+    )
     form = ProfileForm(
         initial={
             "region": profile.region if profile else "",
@@ -177,13 +177,13 @@ def profile_save(request: ResocRequest, public_id: uuid.UUID) -> HttpResponse:
             services.mentee_profile_save(acting=acting, person=person, **form.cleaned_data)
         except ValidationError as error:
             for message in error.messages:
-                messages.error(request, message)
+                messages.error(request, str(message))
         else:
             messages.success(request, _("The profile was saved."))
     else:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+        for field_errors in form.errors.values():
+            for field_error in field_errors:
+                messages.error(request, str(field_error))
     return redirect("mentoring:suggestions", public_id=person.public_id)
 
 
@@ -198,10 +198,12 @@ def propose(request: ResocRequest, public_id: uuid.UUID) -> HttpResponse:
         messages.error(request, _("Choose a mentor from the suggestions."))
         return redirect("mentoring:suggestions", public_id=person.public_id)
     try:
-        match = services.match_propose(acting=acting, person=person, mentor=mentor, note=request.POST.get("note", ""))
+        match = services.match_propose(
+            acting=acting, person=person, mentor=mentor, note=request.POST.get("note", "")
+        )
     except ValidationError as error:
         for message in error.messages:
-            messages.error(request, message)
+            messages.error(request, str(message))
         return redirect("mentoring:suggestions", public_id=person.public_id)
     messages.success(request, _("The match was proposed."))
     return redirect("mentoring:match", public_id=match.public_id)
@@ -227,7 +229,9 @@ def mentor_suggestions(request: ResocRequest, public_id: uuid.UUID) -> HttpRespo
     ids = list(selectors.candidate_persons(acting).values_list("pk", flat=True))
     ranked = matching.top_mentees(mentor, selectors.mentee_facts(ids).values(), n=SUGGESTIONS)
     persons = Person.objects.in_bulk([r.mentee.person_id for r in ranked])
-    rows = [{"person": persons[r.mentee.person_id], "score": matching.explain(r.mentee, mentor)} for r in ranked]
+    rows = [
+        {"person": persons[r.mentee.person_id], "score": matching.explain(r.mentee, mentor)} for r in ranked
+    ]
     audit_record_listing(
         actor=acting.actor,
         person_ids=[row["person"].public_id for row in rows],  # type: ignore[attr-defined]
@@ -265,7 +269,10 @@ def match_detail(request: ResocRequest, public_id: uuid.UUID) -> HttpResponse:
     mentee = selectors.mentee_facts([match.person_id])[match.person_id]
     [mentor] = selectors.mentor_facts(Volunteer.objects.filter(pk=match.mentor_id))
     audit_person(
-        actor=acting.actor, action=AuditAction.VIEW, person_id=match.person.public_id, record_type=services.RECORD_TYPE
+        actor=acting.actor,
+        action=AuditAction.VIEW,
+        person_id=match.person.public_id,
+        record_type=services.RECORD_TYPE,
     )
     return render(
         request,
@@ -289,17 +296,19 @@ def match_move(request: ResocRequest, public_id: uuid.UUID) -> HttpResponse:
     match = _match(acting, public_id)
     form = MoveForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+        for field_errors in form.errors.values():
+            for field_error in field_errors:
+                messages.error(request, str(field_error))
         return redirect("mentoring:match", public_id=match.public_id)
     try:
         services.match_transition(acting=acting, match=match, **form.cleaned_data)
     except ValidationError as error:
         for message in error.messages:
-            messages.error(request, message)
+            messages.error(request, str(message))
     else:
-        messages.success(request, _("The match is now “%(status)s”.") % {"status": match.get_status_display()})
+        messages.success(
+            request, _("The match is now “%(status)s”.") % {"status": match.get_status_display()}
+        )
     return redirect("mentoring:match", public_id=match.public_id)
 
 
@@ -307,18 +316,22 @@ def match_move(request: ResocRequest, public_id: uuid.UUID) -> HttpResponse:
 @require_http_methods(["POST"])
 def concern_resolve(request: ResocRequest, public_id: uuid.UUID) -> HttpResponse:
     acting = _coordinator(request)
-    meeting = Meeting.objects.select_related("match__person", "match__mentor").filter(public_id=public_id).first()
+    meeting = (
+        Meeting.objects.select_related("match__person", "match__mentor").filter(public_id=public_id).first()
+    )
     if meeting is None:
         raise Http404
     match = _match(acting, meeting.match.public_id)
     form = ResolveForm(request.POST)
     try:
         services.concern_resolve(
-            acting=acting, meeting=meeting, resolution=form.data.get("resolution", "") if form.is_bound else ""
+            acting=acting,
+            meeting=meeting,
+            resolution=form.data.get("resolution", "") if form.is_bound else "",
         )
     except ValidationError as error:
         for message in error.messages:
-            messages.error(request, message)
+            messages.error(request, str(message))
     else:
         messages.success(request, _("The concern is marked as dealt with."))
     return redirect("mentoring:match", public_id=match.public_id)
@@ -331,10 +344,13 @@ def monitoring(request: ResocRequest) -> HttpResponse:
     found = selectors.monitoring(acting)
     audit_record_listing(
         actor=acting.actor,
-        person_ids={m.person.public_id for m in found.quiet} | {c.match.person.public_id for c in found.concerns},
+        person_ids={m.person.public_id for m in found.quiet}
+        | {c.match.person.public_id for c in found.concerns},
         category=policy.IDENTITY.key,
         detail={"purpose": "mentoring monitoring"},
     )
     return render(
-        request, "mentoring/monitoring.html", {"quiet": found.quiet, "concerns": found.concerns, "days": selectors.QUIET_AFTER.days}
+        request,
+        "mentoring/monitoring.html",
+        {"quiet": found.quiet, "concerns": found.concerns, "days": selectors.QUIET_AFTER.days},
     )

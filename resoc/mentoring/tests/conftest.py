@@ -8,6 +8,7 @@ from typing import Any
 from django.utils import timezone
 
 from conftest import World, add_consent, add_relationship
+from resoc.api.tests.conftest import api_as  # noqa: F401  # fixture
 from resoc.mentoring import services
 from resoc.mentoring.models import Match, MatchStatus
 from resoc.people.models import Person
@@ -51,11 +52,15 @@ def candidate(world: World, person: Person | None = None, **profile: Any) -> Per
     return person
 
 
-def consent_to_mentor(world: World, person: Person, persona: str = "mentor", categories: list[str] | None = None) -> None:
+def consent_to_mentor(
+    world: World, person: Person, persona: str = "mentor", categories: list[str] | None = None
+) -> None:
     add_consent(person, world.ngo, categories or ["identity", "family"], mentor=world.users[persona])
 
 
-def running_match(world: World, mentor: Volunteer, person: Person | None = None, status: str = MatchStatus.ACTIVE) -> Match:
+def running_match(
+    world: World, mentor: Volunteer, person: Person | None = None, status: str = MatchStatus.ACTIVE
+) -> Match:
     """A match of ``person`` (a fresh candidate) and ``mentor`` moved on to ``status``."""
     person = candidate(world, person)
     coordinator = world.acting("ngo_coordinator")
@@ -67,5 +72,7 @@ def running_match(world: World, mentor: Volunteer, person: Person | None = None,
     return match
 
 
-def new_person(given: str, family: str = "Ozols", born: dt.date = dt.date(1985, 3, 3), sex: str = "male", **kw: Any) -> Person:
+def new_person(
+    given: str, family: str = "Ozols", born: dt.date = dt.date(1985, 3, 3), sex: str = "male", **kw: Any
+) -> Person:
     return Person.objects.create(given_names=given, family_name=family, date_of_birth=born, sex=sex, **kw)

@@ -7,9 +7,14 @@ import json
 import pytest
 from django.utils import timezone
 
-from resoc.api.tests.conftest import api_as  # noqa: F401  # fixture
 from resoc.mentoring.models import Match, MatchStatus
-from resoc.mentoring.tests.conftest import candidate, consent_to_mentor, make_mentor, new_person, running_match
+from resoc.mentoring.tests.conftest import (
+    candidate,
+    consent_to_mentor,
+    make_mentor,
+    new_person,
+    running_match,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +44,13 @@ def test_propose_move_and_close_through_the_api(world, api_as) -> None:
     closed = api.post(f"/matches/{match_id}/close", {"closure_reason": "goals_reached", "rematch": False})
     assert closed.json()["status"] == "closed"
     detail = api.get(f"/matches/{match_id}").json()
-    assert [h["to_status"] for h in detail["history"]] == ["proposed", "initiated", "active", "closing", "closed"]
+    assert [h["to_status"] for h in detail["history"]] == [
+        "proposed",
+        "initiated",
+        "active",
+        "closing",
+        "closed",
+    ]
 
 
 def test_the_last_place_and_a_full_mentor(world, api_as) -> None:
@@ -47,9 +58,15 @@ def test_the_last_place_and_a_full_mentor(world, api_as) -> None:
     candidate(world)
     other = candidate(world, new_person("Pēteris"))
     api = api_as("ngo_coordinator", "en")
-    assert api.post("/matches", {"person": str(world.person.public_id), "mentor": str(mentor.public_id)}).status_code == 201
+    assert (
+        api.post(
+            "/matches", {"person": str(world.person.public_id), "mentor": str(mentor.public_id)}
+        ).status_code
+        == 201
+    )
     full = api.post("/matches", {"person": str(other.public_id), "mentor": str(mentor.public_id)})
-    assert full.status_code == 422 and "no free place" in str(full.json()["errors"])
+    assert full.status_code == 422
+    assert "no free place" in str(full.json()["errors"])
     assert Match.objects.count() == 1
 
 
@@ -98,7 +115,8 @@ def test_the_profile_puts_a_person_forward(world, api_as) -> None:
         content_type="application/json",
         headers=api.headers,
     )
-    assert saved.status_code == 200 and saved.json()["interests"] == "futbols, šahs"
+    assert saved.status_code == 200
+    assert saved.json()["interests"] == "futbols, šahs"
     make_mentor(world)
     assert len(api.get(f"/mentees/{world.person.public_id}/suggestions").json()) == 1
 

@@ -27,7 +27,7 @@ def test_a_plan_measure_asking_for_a_peer_mentor_makes_a_candidate(world) -> Non
     assert world.person not in candidate_persons(coordinator)
     measure = plan_services.measure_add(
         acting=world.acting("prison_officer"),
-        goal=plan.goals.first(),
+        goal=plan.goals.all()[0],
         kind="referral",
         description="Līdzgaitnieka (mentora) atbalsts pēc atbrīvošanas",
         responsible_organization=world.ngo,
@@ -52,7 +52,9 @@ def test_region_of_return_prefers_probation_then_prison_then_what_the_person_sai
     today = timezone.localdate()
     in_prison = new_person("Andris")
     CustodyPeriod.objects.create(
-        person=in_prison, prison=Organization.objects.get(code="liepajas-cietums"), admitted_on=today - dt.timedelta(days=9)
+        person=in_prison,
+        prison=Organization.objects.get(code="liepajas-cietums"),
+        admitted_on=today - dt.timedelta(days=9),
     )
     supervised = new_person("Juris")
     ProbationPeriod.objects.create(
@@ -61,7 +63,9 @@ def test_region_of_return_prefers_probation_then_prison_then_what_the_person_sai
         starts_on=today - dt.timedelta(days=9),
     )
     CustodyPeriod.objects.create(
-        person=supervised, prison=Organization.objects.get(code="liepajas-cietums"), admitted_on=today - dt.timedelta(days=9)
+        person=supervised,
+        prison=Organization.objects.get(code="liepajas-cietums"),
+        admitted_on=today - dt.timedelta(days=9),
     )
     told = candidate(world, new_person("Ivars"), region="vidzeme")
     facts = mentee_facts([in_prison.pk, supervised.pk, told.pk])

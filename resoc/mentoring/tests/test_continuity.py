@@ -42,7 +42,12 @@ def test_the_match_goes_on_after_the_release(world) -> None:
     assert policy.can_read(mentor, person, "identity")
     assert policy.can_read(mentor, person, "family")
     services.meeting_log(
-        acting=mentor, match=match, held_on=today, place="Jelgava, kafejnīca", minutes=60, topics="Pirmā diena brīvībā"
+        acting=mentor,
+        match=match,
+        held_on=today,
+        place="Jelgava, kafejnīca",
+        minutes=60,
+        topics="Pirmā diena brīvībā",
     )
     assert Meeting.objects.filter(match=match).count() == 1
     assert Match.objects.get().status == MatchStatus.ACTIVE

@@ -12,7 +12,13 @@ from resoc.access import policy
 from resoc.audit.models import AuditEntry
 from resoc.mentoring import services
 from resoc.mentoring.models import Match, MatchStatus, MatchTransition
-from resoc.mentoring.tests.conftest import candidate, consent_to_mentor, make_mentor, new_person, running_match
+from resoc.mentoring.tests.conftest import (
+    candidate,
+    consent_to_mentor,
+    make_mentor,
+    new_person,
+    running_match,
+)
 from resoc.people.models import PersonEvent, Relationship
 
 pytestmark = pytest.mark.django_db
@@ -23,13 +29,15 @@ def test_a_match_goes_from_proposal_to_closure_with_its_history(world) -> None:
     person = candidate(world)
     coordinator = world.acting("ngo_coordinator")
     match = services.match_propose(acting=coordinator, person=person, mentor=mentor, note="Abi no Jelgavas")
-    assert match.status == MatchStatus.PROPOSED and match.score > 0
+    assert match.status == MatchStatus.PROPOSED
+    assert match.score > 0
     assert not Relationship.objects.filter(kind="mentoring").exists()  # a proposal opens nothing yet
 
     services.match_transition(acting=coordinator, match=match, to_status=MatchStatus.INITIATED)
     relationship = Relationship.objects.get(kind="mentoring", person=person)
     assert relationship.mentor == world.users["mentor"]
-    assert relationship.organization == world.ngo and relationship.ends_on is None
+    assert relationship.organization == world.ngo
+    assert relationship.ends_on is None
     services.match_transition(acting=coordinator, match=match, to_status=MatchStatus.ACTIVE)
     services.match_transition(acting=coordinator, match=match, to_status=MatchStatus.CLOSING)
     services.match_transition(
@@ -41,7 +49,8 @@ def test_a_match_goes_from_proposal_to_closure_with_its_history(world) -> None:
         note="Atrada darbu",
     )
     match.refresh_from_db()
-    assert match.closure_reason == "goals_reached" and match.rematch is False
+    assert match.closure_reason == "goals_reached"
+    assert match.rematch is False
     assert [(t.from_status, t.to_status) for t in MatchTransition.objects.filter(match=match)] == [
         ("", "proposed"),
         ("proposed", "initiated"),
@@ -50,7 +59,10 @@ def test_a_match_goes_from_proposal_to_closure_with_its_history(world) -> None:
         ("closing", "closed"),
     ]
     assert PersonEvent.objects.filter(person=person, type__startswith="mentoring_").count() == 5
-    assert AuditEntry.objects.filter(record_type="mentoring_match", person_public_id=person.public_id).count() == 5
+    assert (
+        AuditEntry.objects.filter(record_type="mentoring_match", person_public_id=person.public_id).count()
+        == 5
+    )
     # Opened and closed the same day: the mentoring relationship is gone, nothing grants access.
     assert not Relationship.objects.filter(kind="mentoring", person=person).exists()
 
@@ -59,9 +71,13 @@ def test_closing_ends_the_mentors_access_at_once(world) -> None:
     mentor = make_mentor(world)
     match = running_match(world, mentor)
     consent_to_mentor(world, match.person)
-    Relationship.objects.filter(kind="mentoring").update(starts_on=timezone.localdate() - dt.timedelta(days=40))
+    Relationship.objects.filter(kind="mentoring").update(
+        starts_on=timezone.localdate() - dt.timedelta(days=40)
+    )
     assert policy.can_read(world.acting("mentor"), match.person, "family")
-    services.match_transition(acting=world.acting("ngo_coordinator"), match=match, to_status=MatchStatus.CLOSING)
+    services.match_transition(
+        acting=world.acting("ngo_coordinator"), match=match, to_status=MatchStatus.CLOSING
+    )
     assert policy.can_read(world.acting("mentor"), match.person, "family")  # closing: still meeting
     services.match_transition(
         acting=world.acting("ngo_coordinator"),
@@ -93,7 +109,9 @@ def test_out_of_order_moves_are_refused_in_words_and_change_nothing(world) -> No
 def test_closing_needs_a_reason_and_a_rematch_answer(world) -> None:
     match = running_match(world, make_mentor(world), status=MatchStatus.CLOSING)
     with pytest.raises(ValidationError) as refused:
-        services.match_transition(acting=world.acting("ngo_coordinator"), match=match, to_status=MatchStatus.CLOSED)
+        services.match_transition(
+            acting=world.acting("ngo_coordinator"), match=match, to_status=MatchStatus.CLOSED
+        )
     assert set(refused.value.message_dict) == {"closure_reason", "rematch"}
     match.refresh_from_db()
     assert match.status == MatchStatus.CLOSING
@@ -111,9 +129,15 @@ def test_a_declined_proposal_closes_and_the_person_waits_again_only_if_rematch(w
         acting=coordinator, match=match, to_status=MatchStatus.CLOSED, closure_reason="declined", rematch=True
     )
     assert person in candidate_persons(coordinator)
-    second = services.match_propose(acting=coordinator, person=person, mentor=make_mentor(world, "other_mentor"))
+    second = services.match_propose(
+        acting=coordinator, person=person, mentor=make_mentor(world, "other_mentor")
+    )
     services.match_transition(
-        acting=coordinator, match=second, to_status=MatchStatus.CLOSED, closure_reason="declined", rematch=False
+        acting=coordinator,
+        match=second,
+        to_status=MatchStatus.CLOSED,
+        closure_reason="declined",
+        rematch=False,
     )
     assert person not in candidate_persons(coordinator)
 
@@ -152,7 +176,9 @@ def test_a_person_who_has_not_asked_for_a_mentor_is_refused(world) -> None:
 
     person = readable_by_ngo(world.person, world)
     with pytest.raises(ValidationError) as refused:
-        services.match_propose(acting=world.acting("ngo_coordinator"), person=person, mentor=make_mentor(world))
+        services.match_propose(
+            acting=world.acting("ngo_coordinator"), person=person, mentor=make_mentor(world)
+        )
     assert refused.value.code == "not_candidate"
 
 
@@ -161,10 +187,16 @@ def test_a_mentor_may_only_ask_to_close_his_own_match(world) -> None:
     match = running_match(world, mentor)
     with pytest.raises(PermissionDenied):
         services.match_transition(
-            acting=world.acting("mentor"), match=match, to_status=MatchStatus.CLOSED, closure_reason="other", rematch=False
+            acting=world.acting("mentor"),
+            match=match,
+            to_status=MatchStatus.CLOSED,
+            closure_reason="other",
+            rematch=False,
         )
     with pytest.raises(PermissionDenied):
-        services.match_transition(acting=world.acting("other_mentor"), match=match, to_status=MatchStatus.CLOSING)
+        services.match_transition(
+            acting=world.acting("other_mentor"), match=match, to_status=MatchStatus.CLOSING
+        )
     services.match_transition(acting=world.acting("mentor"), match=match, to_status=MatchStatus.CLOSING)
     match.refresh_from_db()
     assert match.status == MatchStatus.CLOSING

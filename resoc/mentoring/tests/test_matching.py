@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 import pytest
 from django.utils import translation
@@ -46,27 +47,27 @@ def test_a_perfect_pair_scores_every_criterion() -> None:
 
 
 def test_each_criterion_takes_away_what_it_weighs() -> None:
-    elsewhere = MentorFacts(**{**_fields(MENTOR), "region": "latgale"})
+    elsewhere = replace(MENTOR, region="latgale")
     assert points(MENTEE, elsewhere) == MAX_POINTS - WEIGHTS["region"]
-    no_language = MentorFacts(**{**_fields(MENTOR), "languages": words("angļu")})
+    no_language = replace(MENTOR, languages=words("angļu"))
     assert points(MENTEE, no_language) == MAX_POINTS - WEIGHTS["language"]
-    no_experience = MentorFacts(**{**_fields(MENTOR), "lived_experience": False})
+    no_experience = replace(MENTOR, lived_experience=False)
     assert points(MENTEE, no_experience) == MAX_POINTS - WEIGHTS["lived_experience"]
-    older = MentorFacts(**{**_fields(MENTOR), "birth_year": 1955})
+    older = replace(MENTOR, birth_year=1955)
     assert points(MENTEE, older) == MAX_POINTS - WEIGHTS["age"]
-    half_full = MentorFacts(**{**_fields(MENTOR), "open_matches": 1})
+    half_full = replace(MENTOR, open_matches=1)
     assert points(MENTEE, half_full) == MAX_POINTS - 3  # half of the 5 capacity points, rounded
 
 
 def test_stated_sex_preference_and_a_full_mentor_exclude_the_pair() -> None:
-    wants_woman = MenteeFacts(**{**_fields(MENTEE), "mentor_sex": "female"})
+    wants_woman = replace(MENTEE, mentor_sex="female")
     assert points(wants_woman, MENTOR) is None
     assert not explain(wants_woman, MENTOR).suitable
-    woman = MentorFacts(**{**_fields(MENTOR), "sex": "female"})
+    woman = replace(MENTOR, sex="female")
     assert points(wants_woman, woman) is not None
     # Without a stated preference the sex of the mentor does not count at all.
     assert points(MENTEE, woman) == points(MENTEE, MENTOR)
-    full = MentorFacts(**{**_fields(MENTOR), "open_matches": 2})
+    full = replace(MENTOR, open_matches=2)
     assert points(MENTEE, full) is None
     assert [r.key for r in explain(MENTEE, full).reasons if r.blocking] == ["capacity"]
 
@@ -129,15 +130,11 @@ def test_explain_and_points_agree_on_random_pairs(seed: int) -> None:
 
 def test_rankings_put_the_best_first_and_skip_the_excluded() -> None:
     near = MENTOR
-    far = MentorFacts(**{**_fields(MENTOR), "volunteer_id": 2, "region": "kurzeme"})
-    full = MentorFacts(**{**_fields(MENTOR), "volunteer_id": 3, "open_matches": 2})
+    far = replace(MENTOR, volunteer_id=2, region="kurzeme")
+    full = replace(MENTOR, volunteer_id=3, open_matches=2)
     ranked = top_mentors(MENTEE, [far, full, near], n=5)
     assert [r.mentor.volunteer_id for r in ranked] == [1, 2]
     assert top_mentors(MENTEE, [far, near], n=1)[0].mentor.volunteer_id == 1
-    other = MenteeFacts(**{**_fields(MENTEE), "person_id": 9, "region": "riga"})
+    other = replace(MENTEE, person_id=9, region="riga")
     assert [r.mentee.person_id for r in top_mentees(near, [other, MENTEE])] == [1, 9]
     assert set(rank_all([MENTEE, other], [near, far])) == {1, 9}
-
-
-def _fields(facts: object) -> dict[str, object]:
-    return {name: getattr(facts, name) for name in facts.__slots__}  # type: ignore[attr-defined]
