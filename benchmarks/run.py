@@ -39,6 +39,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--import-rows", type=int, default=2000, help="rows of the register import measured (default 2000)"
     )
+    parser.add_argument(
+        "--matching-mentees", type=int, default=2000, help="mentees ranked against 500 mentors (0: skip)"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary SQLite database")
     parser.add_argument("--output", type=Path, default=RESULTS, help="where to write the JSON results")
     return parser.parse_args()
@@ -282,6 +285,11 @@ def run(  # Django's objects are imported after setup and handed in
     if args.import_rows:
         print(f"Importing a register file of {args.import_rows:,} rows…", flush=True)
         figures["import"] = run_import_benchmark(args.import_rows)
+    if args.matching_mentees:
+        from benchmarks.matching_bench import run_matching_benchmark
+
+        print(f"Matching {args.matching_mentees:,} mentees against 500 mentors…", flush=True)
+        figures["matching"] = run_matching_benchmark(args.matching_mentees, 500, min(args.runs, 30))
     return figures
 
 
@@ -342,6 +350,11 @@ def print_table(figures: dict[str, Any]) -> None:
         from benchmarks.import_bench import print_import
 
         print_import(figures["import"])
+    if "matching" in figures:
+        print()
+        from benchmarks.matching_bench import print_matching
+
+        print_matching(figures["matching"])
 
 
 if __name__ == "__main__":

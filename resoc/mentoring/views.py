@@ -78,9 +78,10 @@ def home(request: ResocRequest) -> HttpResponse:
     facts = selectors.mentee_facts(p.pk for p in persons)
     mentors = selectors.mentor_facts(selectors.mentor_pool(acting))
     names = {v.pk: str(v) for v in selectors.mentor_pool(acting).only("given_names", "family_name")}
+    best_of = matching.rank_all(list(facts.values()), mentors, n=1)
     rows = []
     for person in persons:
-        best = matching.top_mentors(facts[person.pk], mentors, n=1)
+        best = best_of[person.pk]
         top = best[0] if best else None
         rows.append(
             {

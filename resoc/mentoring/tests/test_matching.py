@@ -138,3 +138,42 @@ def test_rankings_put_the_best_first_and_skip_the_excluded() -> None:
     other = replace(MENTEE, person_id=9, region="riga")
     assert [r.mentee.person_id for r in top_mentees(near, [other, MENTEE])] == [1, 9]
     assert set(rank_all([MENTEE, other], [near, far])) == {1, 9}
+
+
+def test_rank_all_gives_what_top_mentors_gives_for_each_mentee() -> None:
+    rng = random.Random(11)
+    regions = ["riga", "zemgale", "latgale", ""]
+    langs = ["latviešu", "krievu", "angļu"]
+    hobbies = ["futbols", "šahs", "mūzika", "dārzs"]
+    mentors = [
+        MentorFacts(
+            volunteer_id=n,
+            region=rng.choice(regions),
+            languages=frozenset(rng.sample(langs, rng.randint(0, 2))),
+            sex=rng.choice(["male", "female"]),
+            birth_year=rng.choice([None, rng.randint(1950, 2000)]),
+            interests=frozenset(rng.sample(hobbies, rng.randint(0, 3))),
+            lived_experience=rng.random() < 0.5,
+            capacity=rng.randint(1, 3),
+            open_matches=rng.randint(0, 3),
+        )
+        for n in range(60)
+    ]
+    mentees = [
+        MenteeFacts(
+            person_id=n,
+            region=rng.choice(regions),
+            languages=frozenset(rng.sample(langs, rng.randint(0, 2))),
+            mentor_sex=rng.choice(["", "male", "female"]),
+            birth_year=rng.choice([None, rng.randint(1950, 2005)]),
+            interests=frozenset(rng.sample(hobbies, rng.randint(0, 3))),
+            wants_lived_experience=rng.random() < 0.5,
+        )
+        for n in range(80)
+    ]
+    fast = rank_all(mentees, mentors, n=7)
+    for mentee in mentees:
+        slow = top_mentors(mentee, mentors, n=7)
+        assert [(r.points, r.mentor.volunteer_id) for r in fast[mentee.person_id]] == [
+            (r.points, r.mentor.volunteer_id) for r in slow
+        ]
