@@ -65,13 +65,25 @@ def _setup(mentees: int, mentors: int, seed: int) -> tuple[Any, Any, list[Any], 
     from resoc.sentences.models import CustodyPeriod, ProbationPeriod
     from resoc.volunteers.models import Volunteer, VolunteerKind, VolunteerStatus
 
-    rng = random.Random(seed)  # noqa: S311  # reproducible synthetic data
+    rng = random.Random(seed)  # reproducible synthetic data
     today = timezone.localdate()
-    ngo = Organization.objects.create(code=NGO_CODE, name="Etalona mentoru biedrība", type=OrganizationType.NGO)
+    ngo = Organization.objects.create(
+        code=NGO_CODE, name="Etalona mentoru biedrība", type=OrganizationType.NGO
+    )
     coordinator = User.objects.create_user(username="bench-coordinator", first_name="Etalons")
     Membership.objects.create(user=coordinator, organization=ngo, role=Role.NGO_COORDINATOR)
     languages = ["latviešu", "latviešu, krievu", "krievu", "latviešu, angļu", "krievu, ukraiņu"]
-    hobbies = ["futbols", "makšķerēšana", "šahs", "mūzika", "kokapstrāde", "dārzs", "auto", "lasīšana", "sports"]
+    hobbies = [
+        "futbols",
+        "makšķerēšana",
+        "šahs",
+        "mūzika",
+        "kokapstrāde",
+        "dārzs",
+        "auto",
+        "lasīšana",
+        "sports",
+    ]
     regions = list(Region.values)
     prisons = list(Organization.objects.filter(type=OrganizationType.PRISON).order_by("code"))
     units = list(Organization.objects.filter(type=OrganizationType.PROBATION_UNIT).order_by("code"))
@@ -157,13 +169,21 @@ def _setup(mentees: int, mentors: int, seed: int) -> tuple[Any, Any, list[Any], 
         for i in range(mentors // 4)
     )
     Match.objects.bulk_create(
-        Match(person=p, mentor=volunteers[i * 4], organization=ngo, status=MatchStatus.ACTIVE, proposed_by=coordinator)
+        Match(
+            person=p,
+            mentor=volunteers[i * 4],
+            organization=ngo,
+            status=MatchStatus.ACTIVE,
+            proposed_by=coordinator,
+        )
         for i, p in enumerate(taken)
     )
     return coordinator, ngo, persons, volunteers
 
 
-def run_matching_benchmark(mentees: int = 2000, mentors: int = 500, runs: int = 30, seed: int = 1) -> dict[str, Any]:
+def run_matching_benchmark(
+    mentees: int = 2000, mentors: int = 500, runs: int = 30, seed: int = 1
+) -> dict[str, Any]:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -201,7 +221,7 @@ def run_matching_benchmark(mentees: int = 2000, mentors: int = 500, runs: int = 
 
     client = Client()
     client.force_login(coordinator)
-    rng = random.Random(seed)  # noqa: S311
+    rng = random.Random(seed)
     sample = [persons[rng.randrange(len(persons))] for _ in range(runs + 3)]
 
     def page_samples(urls: list[str]) -> list[float]:
@@ -247,7 +267,10 @@ def run_matching_benchmark(mentees: int = 2000, mentors: int = 500, runs: int = 
 
 def print_matching(figures: dict[str, Any]) -> None:
     rows = [
-        ("Matching", f"{figures['mentees']:,} mentees × {figures['mentors']} mentors on {figures['database']}"),
+        (
+            "Matching",
+            f"{figures['mentees']:,} mentees × {figures['mentors']} mentors on {figures['database']}",
+        ),
         (
             "Rank every mentee (top 5)",
             f"{figures['rank_all_seconds']:.2f} s ({figures['rank_all_load_seconds']:.2f} s loading), "
@@ -268,10 +291,14 @@ def print_matching(figures: dict[str, Any]) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--mentees", type=int, default=2000)
     parser.add_argument("--mentors", type=int, default=500)
-    parser.add_argument("--runs", type=int, default=30, help="timed page requests per measurement (default 30)")
+    parser.add_argument(
+        "--runs", type=int, default=30, help="timed page requests per measurement (default 30)"
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--output", type=Path, help="also write the figures as JSON here")
     args = parser.parse_args()

@@ -256,7 +256,16 @@ def rank_all(
         region, languages, wanted_sex = mentee.region, mentee.languages, mentee.mentor_sex
         born, interests, lived_wish = mentee.birth_year, mentee.interests, mentee.wants_lived_experience
         scored: list[tuple[int, int, MentorFacts]] = []
-        for mentor, m_region, m_languages, m_sex, m_born, m_interests, m_lived, capacity_points in open_mentors:
+        for (
+            mentor,
+            m_region,
+            m_languages,
+            m_sex,
+            m_born,
+            m_interests,
+            m_lived,
+            capacity_points,
+        ) in open_mentors:
             if wanted_sex and m_sex != wanted_sex:
                 continue
             total = capacity_points
