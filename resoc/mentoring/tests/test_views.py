@@ -196,3 +196,26 @@ def test_the_mentors_best_mentees(world) -> None:
         .content.decode()
     )
     assert "Jānis Bērziņš" in html
+
+
+def test_suggestions_cost_the_same_queries_for_more_mentors(world, django_assert_max_num_queries) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_mentor(world)
+    candidate(world)
+    client = world.client("ngo_coordinator")
+    url = reverse("mentoring:suggestions", args=[world.person.public_id])
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    make_mentor(world, "other_mentor")
+    from resoc.access.models import User
+
+    for n in range(8):
+        make_mentor(
+            world, "", user=User.objects.create_user(username=f"m{n}"), given_names=f"M{'abcdefgh'[n]}"
+        )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get(url)
+    assert len(page.context["rows"]) == 10
