@@ -7,6 +7,7 @@ Every name shown is an audited read; persons the coordinator may not read answer
 
 from __future__ import annotations
 
+import csv
 import uuid
 
 from django.contrib import messages
@@ -24,15 +25,17 @@ from resoc.access.context import Acting
 from resoc.access.http import ResocRequest, acting_or_403
 from resoc.access.roles import Role
 from resoc.audit.models import AuditAction
-from resoc.audit.services import audit_person, audit_record_listing
+from resoc.audit.services import audit_person, audit_record, audit_record_listing
 from resoc.mentoring import matching, selectors, services
 from resoc.mentoring.forms import MoveForm, ProfileForm, ResolveForm
 from resoc.mentoring.models import Match, MatchStatus, Meeting, MenteeProfile
 from resoc.organizations.models import Region
 from resoc.people.models import Person
+from resoc.people.selectors import person_search
 from resoc.volunteers.models import Volunteer
 
 PAGE_SIZE = 25
+FOUND_MAX = 10
 SUGGESTIONS = 10
 
 
@@ -98,10 +101,23 @@ def home(request: ResocRequest) -> HttpResponse:
         detail={"purpose": "mentoring candidates"},
     )
     counts = dict(selectors.matches_for(acting).values_list("status").order_by().annotate(n=Count("pk")))
+    query = request.GET.get("q", "").strip()[:100]
+    found: list[Person] = []
+    if query:
+        # Putting someone forward: persons the coordinator may read, found by name or personal code.
+        found = list(person_search(acting=acting, query=query)[:FOUND_MAX])
+        audit_record_listing(
+            actor=acting.actor,
+            person_ids=[p.public_id for p in found],
+            category=policy.IDENTITY.key,
+            detail={"purpose": "put forward for a mentor"},
+        )
     return render(
         request,
         "mentoring/home.html",
         {
+            "query": query,
+            "found": found,
             "page": page,
             "rows": rows,
             "mentor_count": len(mentors),
@@ -250,7 +266,10 @@ def matches(request: ResocRequest) -> HttpResponse:
     found = selectors.with_last_meeting(selectors.matches_for(acting))
     if status in MatchStatus.values:
         found = found.filter(status=status)
-    page = Paginator(found.order_by("-status_changed_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    ordered = found.order_by("-status_changed_at", "-pk")
+    if request.GET.get("format") == "csv":
+        return _matches_csv(acting, list(ordered))
+    page = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
     audit_record_listing(
         actor=acting.actor,
         person_ids=[m.person.public_id for m in page.object_list],
@@ -260,6 +279,51 @@ def matches(request: ResocRequest) -> HttpResponse:
     return render(
         request, "mentoring/matches.html", {"page": page, "status": status, "statuses": MatchStatus.choices}
     )
+
+
+def _matches_csv(acting: Acting, rows: list[Match]) -> HttpResponse:
+    """The matches as CSV for the NGO's own reporting (semicolons, UTF-8 with BOM for spreadsheets)."""
+    audit_record(
+        actor=acting.actor,
+        action=AuditAction.EXPORT,
+        record_type=services.RECORD_TYPE,
+        detail={"rows": len(rows), "persons": [str(m.person.public_id) for m in rows]},
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="mentoring-matches.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(
+        [
+            _("Person"),
+            _("Mentor"),
+            _("Status"),
+            _("Started on"),
+            _("Last meeting"),
+            _("Open concerns"),
+            _("Closed on"),
+            _("Reason for closing"),
+        ]
+    )
+    for m in rows:
+        writer.writerow(
+            [
+                _safe(m.person.full_name),
+                _safe(str(m.mentor)),
+                m.get_status_display(),
+                m.started_on.strftime("%d.%m.%Y") if m.started_on else "",
+                m.last_meeting.strftime("%d.%m.%Y") if m.last_meeting else "",  # type: ignore[attr-defined]
+                m.open_concerns,  # type: ignore[attr-defined]
+                m.closed_on.strftime("%d.%m.%Y") if m.closed_on else "",
+                m.get_closure_reason_display() if m.closure_reason else "",
+            ]
+        )
+    return response
+
+
+def _safe(text: str) -> str:
+    # A cell starting with = + - @ would be run as a formula by a spreadsheet.
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 @login_required

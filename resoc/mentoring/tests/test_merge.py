@@ -50,5 +50,5 @@ def test_two_open_matches_refuse_the_merge(world) -> None:
     running_match(world, make_mentor(world, "other_mentor"), duplicate)
     with pytest.raises(ValidationError) as refused:
         _merge(world, duplicate)
-    assert "open peer mentoring match" in " ".join(refused.value.messages)
+    assert [e.code for e in refused.value.error_list] == ["mentoring_open"]
     assert Match.objects.filter(person=duplicate).count() == 1

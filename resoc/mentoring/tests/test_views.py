@@ -219,3 +219,29 @@ def test_suggestions_cost_the_same_queries_for_more_mentors(world, django_assert
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = client.get(url)
     assert len(page.context["rows"]) == 10
+
+
+def test_the_coordinator_finds_a_person_to_put_forward(world) -> None:
+    from resoc.mentoring.tests.conftest import readable_by_ngo
+
+    readable_by_ngo(world.person, world)
+    client = world.client("ngo_coordinator")
+    html = client.get(reverse("mentoring:home"), {"q": "berzins"}).content.decode()
+    assert reverse("mentoring:suggestions", args=[world.person.public_id]) in html
+    response = client.post(
+        reverse("mentoring:profile_save", args=[world.person.public_id]), {"refer": "on", "interests": "šahs"}
+    )
+    assert response.status_code == 302
+    assert "Jānis Bērziņš" in client.get(reverse("mentoring:home")).content.decode()
+    hidden = new_person("Ēriks", family="Bērziņš")
+    assert hidden.full_name not in client.get(reverse("mentoring:home"), {"q": "berzins"}).content.decode()
+
+
+def test_matches_export_as_csv_and_the_export_is_audited(world) -> None:
+    running_match(world, make_mentor(world))
+    response = world.client("ngo_coordinator").get(reverse("mentoring:matches"), {"format": "csv"})
+    assert response["Content-Type"].startswith("text/csv")
+    text = response.content.decode("utf-8-sig")
+    assert "Jānis Bērziņš" in text
+    assert len(text.strip().splitlines()) == 2
+    assert AuditEntry.objects.filter(action=AuditAction.EXPORT, record_type="mentoring_match").exists()
