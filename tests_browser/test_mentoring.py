@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from conftest import World
 from resoc.mentoring.models import Match, MatchStatus, Meeting
@@ -19,7 +19,7 @@ from tests_browser.test_accessibility import _choose_language, _violations
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"width": 375, "height": 740}
+PHONE: ViewportSize = {"width": 375, "height": 740}
 
 
 def _no_sideways_scroll(page: Page) -> bool:

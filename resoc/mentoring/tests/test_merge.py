@@ -14,7 +14,7 @@ from resoc.plans.tests.conftest import prisoner
 pytestmark = pytest.mark.django_db
 
 
-def _merge(world, duplicate):  # type: ignore[no-untyped-def]
+def _merge(world, duplicate):
     return people_services.person_merge(
         acting=world.acting("prison_officer"), survivor=world.person, duplicate=duplicate
     )
