@@ -178,6 +178,10 @@ def _setup(mentees: int, mentors: int, seed: int) -> tuple[Any, Any, list[Any], 
         )
         for i, p in enumerate(taken)
     )
+    from resoc.demo.bulk import refresh_statistics
+
+    # As the demo seeding does: fresh planner statistics after the bulk inserts.
+    refresh_statistics()
     return coordinator, ngo, persons, volunteers
 
 

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, Max, Q, QuerySet
 from django.utils import timezone
 
 from resoc.access import policy
@@ -56,27 +56,28 @@ def candidate_persons(acting: Acting, *, on: dt.date | None = None) -> PersonQue
     coordinator of the organization) and have no open match."""
     if not can_coordinate(acting):
         return Person.objects.none()
-    by_plan = mentoring_measures().filter(goal__plan__person=OuterRef("pk"))
+    # Uncorrelated IN-subqueries, as in ``policy.visible_persons``: correlated EXISTS per person made
+    # PostgreSQL probe every table once per visible person.
+    by_plan = mentoring_measures().values("goal__plan__person_id")
     by_referral = MenteeProfile.objects.filter(
-        person=OuterRef("pk"), referred_organization_id__in=acting.scope_organization_ids
-    )
-    open_match = Match.objects.filter(person=OuterRef("pk"), status__in=OPEN_STATUSES)
-    # A match closed with "no other mentor" takes the person off the list until a coordinator puts
-    # him forward again after that closure.
-    no_rematch = Match.objects.filter(person=OuterRef("pk"), status=MatchStatus.CLOSED, rematch=False)
-    last_no_rematch = Match.objects.filter(
-        person=OuterRef(OuterRef("pk")), status=MatchStatus.CLOSED, rematch=False
-    ).order_by("-closed_on")
-    put_forward_again = MenteeProfile.objects.filter(
-        person=OuterRef("pk"),
-        referred_organization_id__in=acting.scope_organization_ids,
-        referred_on__gt=Subquery(last_no_rematch.values("closed_on")[:1]),
+        referred_organization_id__in=acting.scope_organization_ids
+    ).values("person_id")
+    open_match = Match.objects.filter(status__in=OPEN_STATUSES).values("person_id")
+    # A match closed with "no other mentor" takes the person off the list until a coordinator of
+    # the organization puts him forward again after that closure.
+    blocked = (
+        Match.objects.filter(status=MatchStatus.CLOSED, rematch=False)
+        .exclude(
+            person__mentee_profile__referred_on__gt=F("closed_on"),
+            person__mentee_profile__referred_organization_id__in=acting.scope_organization_ids,
+        )
+        .values("person_id")
     )
     return (
         policy.visible_persons(acting, on=on)
-        .filter(Exists(by_plan) | Exists(by_referral))
-        .exclude(Exists(open_match))
-        .filter(~Exists(no_rematch) | Exists(put_forward_again))
+        .filter(Q(pk__in=by_plan) | Q(pk__in=by_referral))
+        .exclude(pk__in=open_match)
+        .exclude(pk__in=blocked)
     )
 
 

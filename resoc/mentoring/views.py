@@ -100,7 +100,13 @@ def home(request: ResocRequest) -> HttpResponse:
         category=policy.IDENTITY.key,
         detail={"purpose": "mentoring candidates"},
     )
-    counts = dict(selectors.matches_for(acting).values_list("status").order_by().annotate(n=Count("pk")))
+    # Numbers only, no person: every match of the organization's mentors counts.
+    counts = dict(
+        Match.objects.filter(organization_id__in=acting.scope_organization_ids)
+        .values_list("status")
+        .order_by()
+        .annotate(n=Count("pk"))
+    )
     query = request.GET.get("q", "").strip()[:100]
     found: list[Person] = []
     if query:
