@@ -64,6 +64,9 @@ def parse_args() -> argparse.Namespace:
         default=50_000,
         help="referrals in the measured NGO inbox (default 50000; 0 skips)",
     )
+    parser.add_argument(
+        "--matching-mentees", type=int, default=2000, help="mentees ranked against 500 mentors (0: skip)"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary SQLite database")
     parser.add_argument("--output", type=Path, default=RESULTS, help="where to write the JSON results")
     return parser.parse_args()
@@ -313,6 +316,11 @@ def run(  # Django's objects are imported after setup and handed in
 
         print(f"Measuring an NGO referral inbox of {args.referrals:,} referrals…", flush=True)
         figures["referrals"] = run_referrals_benchmark(referrals=args.referrals, runs=args.runs)
+    if args.matching_mentees:
+        from benchmarks.matching_bench import run_matching_benchmark
+
+        print(f"Matching {args.matching_mentees:,} mentees against 500 mentors…", flush=True)
+        figures["matching"] = run_matching_benchmark(args.matching_mentees, 500, min(args.runs, 30))
     return figures
 
 
@@ -416,6 +424,11 @@ def print_table(figures: dict[str, Any]) -> None:
 
         print()
         print_report(figures["programme_report"])
+    if "matching" in figures:
+        print()
+        from benchmarks.matching_bench import print_matching
+
+        print_matching(figures["matching"])
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from resoc.casework.api import router as casework_router
 from resoc.community.api import router as organizations_router
 from resoc.community.consent_api import router as consents_router
 from resoc.imports.api import router as imports_router
+from resoc.mentoring.api import router as mentoring_router
 from resoc.plans.api import router as plans_router
 from resoc.programmes.api import router as programmes_router
 from resoc.programmes.hsds import router as hsds_router
@@ -47,3 +48,4 @@ api.add_router("", referrals_router)
 # Volunteers and peer mentors (issue #5)
 api.add_router("", volunteers_router)
 api.add_router("", volunteer_activities_router)
+api.add_router("", mentoring_router)

@@ -40,6 +40,7 @@ from resoc.demo.common import (
 from resoc.demo.community import seed_community
 from resoc.demo.handovers import HandoverCounts, write_handovers
 from resoc.demo.journeys import Journey, JourneyCounts, build_journeys, regime_levels_by_type, write_journeys
+from resoc.demo.mentoring import MentoringCounts, seed_mentoring
 from resoc.demo.models import DemoDataset
 from resoc.demo.plans import PlanCounts, write_plans
 from resoc.demo.programmes import seed_participants, seed_programmes
@@ -592,6 +593,7 @@ class SeedResult:
     release: ReleaseCounts
     plans: PlanCounts
     handovers: HandoverCounts
+    mentoring: MentoringCounts = field(default_factory=MentoringCounts)
 
 
 def database_has_persons() -> bool:
@@ -750,6 +752,14 @@ def seed_demo(*, persons: int, seed: int, today: dt.date | None = None) -> SeedR
         # After the NGO relationships and the journeys: a referral comes from the institution holding the person.
         seed_referrals(orgs=orgs, users=users, today=today, rng=random.Random(f"{seed}-referrals"))  # noqa: S311
         seed_volunteers(orgs=orgs, users=users, today=today, seed=seed)
+        mentoring_counts = seed_mentoring(
+            orgs=orgs,
+            ngo_code=MENTOR_NGO,
+            mentor=users["demo-mentor"],
+            coordinator=users["demo-ngo"],
+            today=today,
+            seed=seed,
+        )
         events = [
             PersonEvent(
                 person=d.person,
@@ -778,6 +788,7 @@ def seed_demo(*, persons: int, seed: int, today: dt.date | None = None) -> SeedR
         release=release_counts,
         plans=plan_counts,
         handovers=handover_counts,
+        mentoring=mentoring_counts,
     )
 
 
