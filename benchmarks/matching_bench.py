@@ -59,6 +59,7 @@ def _setup(mentees: int, mentors: int, seed: int) -> tuple[Any, Any, list[Any], 
 
     from resoc.access.models import Membership, User
     from resoc.access.roles import Role
+    from resoc.demo.mentoring import qualify_for_mentoring
     from resoc.mentoring.models import Match, MatchStatus, MenteeProfile
     from resoc.organizations.models import Organization, OrganizationType, Region
     from resoc.people.models import Consent, Person, Relationship
@@ -112,6 +113,7 @@ def _setup(mentees: int, mentors: int, seed: int) -> tuple[Any, Any, list[Any], 
         )
         for n, u in enumerate(users)
     )
+    qualify_for_mentoring(list(Volunteer.objects.filter(user__in=users)), today=today)
     persons = Person.objects.bulk_create(
         Person(
             given_names=f"Kandidāts{i}",

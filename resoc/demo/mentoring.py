@@ -21,7 +21,13 @@ from resoc.access.roles import Role
 from resoc.mentoring.models import Match, MatchStatus, MatchTransition, Meeting, MenteeProfile
 from resoc.organizations.models import Organization, Region
 from resoc.people.models import Consent, Relationship
-from resoc.volunteers.models import Volunteer, VolunteerKind, VolunteerStatus
+from resoc.volunteers.models import (
+    Qualification,
+    QualificationKind,
+    Volunteer,
+    VolunteerKind,
+    VolunteerStatus,
+)
 
 GIVEN = [
     "Andris",
@@ -95,7 +101,10 @@ def seed_mentoring(
     seed: int,
     extra_mentors: int = 24,
 ) -> MentoringCounts:
-    if Volunteer.objects.filter(user=mentor).exists():
+    # Seeded once: the extra mentors' accounts outlive a re-seed of the persons.
+    if Match.objects.filter(organization=orgs[ngo_code]).exists() or (
+        extra_mentors and User.objects.filter(username="demo-mentor-001").exists()
+    ):
         return MentoringCounts()
     rng = random.Random(f"{seed}-mentoring")  # noqa: S311  # reproducible demo data, not secrets
     ngo = orgs[ngo_code]
@@ -104,7 +113,8 @@ def seed_mentoring(
             "person"
         )
     )
-    lead = Volunteer.objects.create(
+    # The volunteers' demo may have made the demo mentor's record already; matching only needs room.
+    lead = Volunteer.objects.filter(user=mentor).first() or Volunteer.objects.create(
         organization=ngo,
         user=mentor,
         kind=VolunteerKind.PEER_MENTOR,
@@ -151,6 +161,8 @@ def seed_mentoring(
         )
         for user in users
     )
+    Volunteer.objects.filter(pk=lead.pk).update(capacity=max(lead.capacity, len(mentored) + 2))
+    qualify_for_mentoring([lead, *Volunteer.objects.filter(user__in=users)], today=today)
     # Running matches for the persons the demo already pairs with the demo mentor.
     matches = []
     for relationship in mentored:
@@ -215,4 +227,25 @@ def seed_mentoring(
     )
     return MentoringCounts(
         mentors=extra_mentors + 1, profiles=len(profiles), matches=len(matches), meetings=len(meetings)
+    )
+
+
+def qualify_for_mentoring(volunteers: list[Volunteer], *, today: dt.date) -> None:
+    """A background check and a training in force for a year, where the volunteer lacks one."""
+    held = set(
+        Qualification.objects.filter(volunteer__in=volunteers, valid_from__lte=today).values_list(
+            "volunteer_id", "kind"
+        )
+    )
+    Qualification.objects.bulk_create(
+        Qualification(
+            volunteer=v,
+            kind=kind,
+            valid_from=today - dt.timedelta(days=30),
+            valid_until=today + dt.timedelta(days=365),
+            note="demo",
+        )
+        for v in volunteers
+        for kind in (QualificationKind.BACKGROUND_CHECK, QualificationKind.TRAINING)
+        if (v.pk, kind) not in held
     )

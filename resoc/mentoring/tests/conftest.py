@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from conftest import World, add_consent, add_relationship
 from resoc.api.tests.conftest import api_as  # noqa: F401  # fixture
+from resoc.demo.mentoring import qualify_for_mentoring
 from resoc.mentoring import services
 from resoc.mentoring.models import Match, MatchStatus
 from resoc.people.models import Person
@@ -34,7 +35,10 @@ def make_mentor(world: World, persona: str = "mentor", **fields: Any) -> Volunte
         "applied_on": timezone.localdate() - dt.timedelta(days=200),
     }
     defaults.update(fields)
-    return Volunteer.objects.create(**defaults)
+    volunteer = Volunteer.objects.create(**defaults)
+    # available_mentors asks for a background check and a training in force.
+    qualify_for_mentoring([volunteer], today=timezone.localdate())
+    return volunteer
 
 
 def readable_by_ngo(person: Person, world: World, categories: list[str] | None = None) -> Person:
