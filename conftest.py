@@ -11,6 +11,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from django.apps import apps as global_apps
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
+from django.db.migrations.operations import RunPython
 from django.test import Client
 from django.utils import timezone
 
@@ -18,6 +22,7 @@ from resoc.access.context import Acting, acting_for
 from resoc.access.models import Membership, User
 from resoc.access.roles import Role
 from resoc.organizations.models import Organization, OrganizationType
+from resoc.organizations.reference import ensure_reference_organizations
 from resoc.people.models import Consent, Person, Relationship
 
 if TYPE_CHECKING:
@@ -204,3 +209,33 @@ def _no_cache(settings) -> None:  # type: ignore[no-untyped-def]
     # The only cached answer (the demo banner's flag, kept a minute) must neither leak from one test's
     # database into the next nor expire in the middle of a test that counts queries: always ask.
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+
+
+@pytest.fixture
+def _reference_organizations(transactional_db: None) -> None:
+    """A transactional test flushes the tables afterwards, taking the reference data that data
+    migrations seed (institutions, regime levels, the assessment instrument, ...) with it: run
+    every reference-data step again for the next test. By convention such a step is a RunPython
+    whose function is called ``seed`` and is idempotent."""
+    ensure_reference_organizations(Organization)
+    loader = MigrationLoader(connection, ignore_no_migrations=True)
+    ours = {config.label for config in global_apps.get_app_configs() if config.name.startswith("resoc.")}
+    done: set[tuple[str, str]] = set()
+    for leaf in loader.graph.leaf_nodes():
+        for key in loader.graph.forwards_plan(leaf):
+            if key in done or key[0] not in ours:
+                continue
+            done.add(key)
+            for operation in loader.graph.nodes[key].operations:
+                seed: Any = getattr(operation, "code", None) if isinstance(operation, RunPython) else None
+                if getattr(seed, "__name__", "") == "seed":
+                    seed(global_apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_in_transactional_tests(request) -> None:  # type: ignore[no-untyped-def]
+    # A transactional test (threads racing for a row lock need committed data) starts after an
+    # earlier one may have flushed the reference data: put it back first.
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        request.getfixturevalue("_reference_organizations")

@@ -9,17 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.apps import apps as global_apps
 from django.conf import settings as django_settings
-from django.db import connection
-from django.db.migrations.loader import MigrationLoader
-from django.db.migrations.operations import RunPython
 from django.utils import translation
 from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
 
 from conftest import World
-from resoc.organizations.models import Organization
-from resoc.organizations.reference import ensure_reference_organizations
 from resoc.people.events import person_registered_event
 
 PASSWORD = "a-long-test-password-1"
@@ -97,27 +91,6 @@ def browser_world(transactional_db: None, _reference_organizations: None, world:
     # Something on the person's timeline, as a registration through the form would leave.
     person_registered_event(person=world.person, acting=world.acting("prison_officer"))
     return world
-
-
-@pytest.fixture
-def _reference_organizations(transactional_db: None) -> None:
-    """A transactional test flushes the tables afterwards, taking the reference data that data
-    migrations seed (institutions, regime levels, the assessment instrument, ...) with it: run
-    every reference-data step again for the next test. By convention such a step is a RunPython
-    whose function is called ``seed`` and is idempotent."""
-    ensure_reference_organizations(Organization)
-    loader = MigrationLoader(connection, ignore_no_migrations=True)
-    ours = {config.label for config in global_apps.get_app_configs() if config.name.startswith("resoc.")}
-    done: set[tuple[str, str]] = set()
-    for leaf in loader.graph.leaf_nodes():
-        for key in loader.graph.forwards_plan(leaf):
-            if key in done or key[0] not in ours:
-                continue
-            done.add(key)
-            for operation in loader.graph.nodes[key].operations:
-                seed: Any = getattr(operation, "code", None) if isinstance(operation, RunPython) else None
-                if getattr(seed, "__name__", "") == "seed":
-                    seed(global_apps, None)
 
 
 @pytest.fixture(scope="package")

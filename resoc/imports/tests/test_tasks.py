@@ -91,7 +91,7 @@ def test_an_import_runs_on_rq_with_redis(tmp_path, officer, settings):
 ON_POSTGRES = connection.vendor == "postgresql"
 
 
-@pytest.mark.django_db(transaction=ON_POSTGRES, serialized_rollback=ON_POSTGRES)
+@pytest.mark.django_db(transaction=ON_POSTGRES)
 def test_progress_is_published_while_an_all_or_nothing_import_holds_its_transaction(
     tmp_path, officer, monkeypatch
 ):

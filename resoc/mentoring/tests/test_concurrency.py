@@ -17,7 +17,6 @@ from resoc.access.roles import Role
 from resoc.mentoring import services
 from resoc.mentoring.models import Match
 from resoc.mentoring.tests.conftest import candidate, make_mentor, new_person
-from tests_browser.conftest import _reference_organizations  # noqa: F401  # fixture: a flush took them
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent transactions")
 

@@ -17,7 +17,7 @@ from resoc.volunteers.tests.conftest import prison_activity, take_part
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_coordinators_deciding_at_once_leave_one_decision(world, mentor_volunteer):
     second = User.objects.create_user(username="second-coordinator", password="a-long-test-password-1")
     Membership.objects.create(user=second, organization=world.ngo, role=Role.NGO_COORDINATOR)
