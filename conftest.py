@@ -7,6 +7,7 @@ what a facilitator may read make Jānis one with the ``participant`` fixture (``
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -239,3 +240,30 @@ def _reference_data_in_transactional_tests(request) -> None:  # type: ignore[no-
     marker = request.node.get_closest_marker("django_db")
     if marker is not None and marker.kwargs.get("transaction"):
         request.getfixturevalue("_reference_organizations")
+
+
+class _NoMeeting:
+    def wait(self, timeout: float | None = None) -> int:
+        return 0
+
+
+def meeting_point(parties: int) -> threading.Barrier | _NoMeeting:
+    """Where racing threads meet before they write. SQLite admits one writer at a time (``at_once``
+    runs them in turn there), so they do not wait for each other."""
+    return threading.Barrier(parties) if connection.vendor == "postgresql" else _NoMeeting()
+
+
+def at_once(threads: list[threading.Thread]) -> None:
+    """Two users acting at the same moment. On PostgreSQL every thread has its own connection and the
+    row locks decide who goes first; SQLite locks the whole database for a writer, so there the
+    threads run one after another — each still acting on the objects it was given before either
+    wrote, which is what the services' locked re-read must catch."""
+    if connection.vendor == "postgresql":
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        return
+    for thread in threads:
+        thread.start()
+        thread.join(timeout=30)

@@ -42,6 +42,8 @@ def test_proposing_a_mentor_and_logging_a_meeting_on_a_phone(
     log_in(page, "ngo_coordinator")
     _choose_language(page, language)
     page.get_by_role("link", name=translated(language, "Peer mentoring"), exact=True).click()
+    # The page must have arrived before axe reads it (a click does not wait for the navigation).
+    expect(page.get_by_role("link", name="Jānis Bērziņš")).to_be_visible()
     found["waiting"] = _violations(page)
     page.get_by_role("link", name="Jānis Bērziņš").click()
     cards = page.locator("main ol.mentee-cards > li")

@@ -11,14 +11,13 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
+from conftest import at_once, meeting_point
 from resoc.access.context import acting_for
 from resoc.access.models import Membership, User
 from resoc.access.roles import Role
 from resoc.mentoring import services
 from resoc.mentoring.models import Match
 from resoc.mentoring.tests.conftest import candidate, make_mentor, new_person
-
-pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent transactions")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -29,7 +28,7 @@ def test_two_coordinators_cannot_both_take_the_last_place(world) -> None:
     Membership.objects.create(user=second, organization=world.ngo, role=Role.NGO_COORDINATOR)
     persons = [candidate(world), candidate(world, new_person("Pēteris"))]
     actings = [world.acting("ngo_coordinator"), acting_for(second)]
-    barrier = threading.Barrier(2)
+    barrier = meeting_point(2)
     outcomes: list[str] = []
 
     def propose(index: int) -> None:
@@ -42,10 +41,6 @@ def test_two_coordinators_cannot_both_take_the_last_place(world) -> None:
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=propose, args=(i,)) for i in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    at_once([threading.Thread(target=propose, args=(i,)) for i in range(2)])
     assert sorted(outcomes) == ["capacity", "proposed"]
     assert Match.objects.count() == 1

@@ -10,13 +10,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
+from conftest import at_once, meeting_point
 from resoc.access.models import Membership, User
 from resoc.access.roles import Role
 from resoc.referrals import services
 from resoc.referrals.models import Referral, Transition
 from resoc.referrals.tests.conftest import refer
-
-pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -25,7 +24,7 @@ def test_two_coordinators_accepting_at_once(world, agreement, consent):
     Membership.objects.create(user=second, organization=world.ngo, role=Role.NGO_COORDINATOR)
     world.users["second"] = second
     referral = refer(world)
-    barrier = threading.Barrier(2)
+    barrier = meeting_point(2)
     outcomes: dict[str, str] = {}
 
     def accept(persona: str) -> None:
@@ -40,10 +39,6 @@ def test_two_coordinators_accepting_at_once(world, agreement, consent):
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=accept, args=(p,)) for p in ("ngo_coordinator", "second")]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    at_once([threading.Thread(target=accept, args=(p,)) for p in ("ngo_coordinator", "second")])
     assert sorted(outcomes.values()) == ["accepted", "already_accepted"]
     assert Transition.objects.filter(referral=referral, to_state="accepted").count() == 1

@@ -5,16 +5,15 @@ import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connections
 
+from conftest import at_once, meeting_point
 from resoc.access.context import acting_for
 from resoc.access.models import Membership, User
 from resoc.access.roles import Role
 from resoc.volunteers import activities
 from resoc.volunteers.models import HoursClaim, HoursStatus
 from resoc.volunteers.tests.conftest import prison_activity, take_part
-
-pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -27,7 +26,7 @@ def test_two_coordinators_deciding_at_once_leave_one_decision(world, mentor_volu
     claim = activities.check_out(
         acting=world.acting("mentor"), participation=participation, at=activity.ends_at
     )
-    barrier = threading.Barrier(2)
+    barrier = meeting_point(2)
     outcomes: list[str] = []
 
     def decide(user, approve):
@@ -47,14 +46,12 @@ def test_two_coordinators_deciding_at_once_leave_one_decision(world, mentor_volu
         finally:
             connections.close_all()
 
-    threads = [
-        threading.Thread(target=decide, args=(world.users["ngo_coordinator"], True)),
-        threading.Thread(target=decide, args=(second, False)),
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    at_once(
+        [
+            threading.Thread(target=decide, args=(world.users["ngo_coordinator"], True)),
+            threading.Thread(target=decide, args=(second, False)),
+        ]
+    )
     assert sorted(outcomes) == ["decided", "refused"]
     assert HoursClaim.objects.count() == 1
     assert HoursClaim.objects.get().status in (HoursStatus.APPROVED, HoursStatus.DECLINED)
